@@ -1,0 +1,24 @@
+package dev.vaeforge.trainer.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.vaeforge.runtime.data.ImageShape;
+
+/**
+ * The architecture and loss settings of one model family. Records that validate in their
+ * constructor; the JSON form carries the family name in the "family" field.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "family")
+@JsonSubTypes({@JsonSubTypes.Type(value = VaeConfig.class, name = "vae")})
+public sealed interface ModelConfig permits VaeConfig {
+
+    /** The family name used on the command line and in manifests ("vae", ...). */
+    @JsonIgnore
+    String family();
+
+    @JsonIgnore
+    ImageShape imageShape();
+
+    Likelihood likelihood();
+}

@@ -1,0 +1,54 @@
+package dev.vaeforge.trainer.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * Nearest-neighbour upsampling of NCHW by an integer factor: every pixel becomes a factor x factor
+ * block. Written as expand + broadcast + reshape, which every engine differentiates (DJL's PyTorch
+ * engine has no transposed convolution, so decoders upsample with this followed by a convolution).
+ * ONNX: {@code Resize(mode=nearest, coordinate_transformation_mode=asymmetric, nearest_mode=floor)}.
+ */
+public final class UpsampleNearest extends AbstractBlock {
+    private static final byte VERSION = 1;
+    private final int factor;
+
+    public UpsampleNearest(int factor) {
+        super(VERSION);
+        if (factor < 2) {
+            throw new IllegalArgumentException("upsampling factor must be >= 2, got " + factor);
+        }
+        this.factor = factor;
+    }
+
+    public int factor() {
+        return factor;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        Shape s = x.getShape();
+        long n = s.get(0);
+        long c = s.get(1);
+        long h = s.get(2);
+        long w = s.get(3);
+        NDArray y = x.reshape(n, c, h, 1, w, 1).broadcast(n, c, h, factor, w, factor);
+        return new NDList(y.reshape(n, c, h * factor, w * factor));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape s = inputShapes[0];
+        return new Shape[] {new Shape(s.get(0), s.get(1), s.get(2) * factor, s.get(3) * factor)};
+    }
+
+    @Override
+    public String toString() {
+        return "UpsampleNearest(" + factor + ")";
+    }
+}
