@@ -3,6 +3,7 @@ package dev.vaeforge.trainer.model;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.vaeforge.runtime.bundle.ModelFamily;
 import dev.vaeforge.runtime.data.ImageShape;
 
 /**
@@ -13,9 +14,13 @@ import dev.vaeforge.runtime.data.ImageShape;
 @JsonSubTypes({@JsonSubTypes.Type(value = VaeConfig.class, name = "vae")})
 public sealed interface ModelConfig permits VaeConfig {
 
-    /** The family name used on the command line and in manifests ("vae", ...). */
+    /**
+     * The family, for exhaustive {@code switch} expressions (Java 17 has no pattern switch over
+     * sealed types; the enum gives the same compile-time exhaustiveness). Each record returns a
+     * constant, so casting to the family's record after the switch is safe.
+     */
     @JsonIgnore
-    String family();
+    ModelFamily family();
 
     @JsonIgnore
     ImageShape imageShape();

@@ -1,5 +1,6 @@
 package dev.vaeforge.trainer.model;
 
+import dev.vaeforge.runtime.bundle.ModelFamily;
 import dev.vaeforge.runtime.data.ImageShape;
 import java.util.List;
 
@@ -53,8 +54,8 @@ public record VaeConfig(int channels, int imageSize, int latentDim, List<Integer
     }
 
     @Override
-    public String family() {
-        return "vae";
+    public ModelFamily family() {
+        return ModelFamily.VAE;
     }
 
     @Override

@@ -1,0 +1,142 @@
+package dev.vaeforge.runtime.bundle;
+
+import static dev.vaeforge.runtime.VaeforgeException.Code.BAD_BUNDLE;
+
+import dev.vaeforge.runtime.Json;
+import dev.vaeforge.runtime.VaeforgeException;
+import dev.vaeforge.runtime.io.Hashing;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Opens a bundle directory and trusts nothing: format and version, family, the exact graph set of
+ * the family, safe file names, and every file's sha256. Each failure is one specific message.
+ */
+public final class BundleReader {
+    private BundleReader() {
+    }
+
+    public static Bundle open(Path dir) {
+        if (!Files.exists(dir)) {
+            throw fail(dir + ": no such bundle directory");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw fail(dir + ": not a directory (a bundle is a directory with " + BundleFormat.MANIFEST + ")");
+        }
+        Path manifestFile = dir.resolve(BundleFormat.MANIFEST);
+        if (!Files.isRegularFile(manifestFile)) {
+            throw fail(dir + ": no " + BundleFormat.MANIFEST + " (not a vaeforge bundle)");
+        }
+        Manifest m = Json.read(manifestFile, Manifest.class, BAD_BUNDLE);
+        checkHeader(manifestFile, m);
+        ModelFamily family;
+        try {
+            family = ModelFamily.fromId(m.family());
+        } catch (IllegalArgumentException e) {
+            throw fail(manifestFile + ": " + e.getMessage());
+        }
+        checkShapes(manifestFile, m);
+        checkGraphSet(manifestFile, m, family);
+        for (GraphRole role : family.graphs()) {
+            checkGraphFile(dir, role, m.graphs().get(role.key()));
+        }
+        return new Bundle(dir, m, family);
+    }
+
+    private static void checkHeader(Path file, Manifest m) {
+        if (!BundleFormat.FORMAT.equals(m.format())) {
+            throw fail(file + ": field 'format' is '" + m.format() + "', expected '" + BundleFormat.FORMAT + "'");
+        }
+        if (m.formatVersion() > BundleFormat.VERSION) {
+            throw fail(file + ": bundle format version " + m.formatVersion() + " is newer than this runtime supports ("
+                    + BundleFormat.VERSION + "); upgrade vaeforge to open it");
+        }
+        if (m.formatVersion() < 1) {
+            throw fail(file + ": field 'formatVersion' is " + m.formatVersion() + ", expected 1.." + BundleFormat.VERSION);
+        }
+    }
+
+    private static void checkShapes(Path file, Manifest m) {
+        if (m.image() == null) {
+            throw fail(file + ": missing field 'image'");
+        }
+        try {
+            m.image().shape();
+        } catch (IllegalArgumentException e) {
+            throw fail(file + ": field 'image': " + e.getMessage());
+        }
+        if (m.latent() == null || m.latent().dim() < 1) {
+            throw fail(file + ": field 'latent.dim' must be a positive integer");
+        }
+        if (m.likelihood() == null || !(List.of("bernoulli", "gaussian").contains(m.likelihood().type()))) {
+            throw fail(file + ": field 'likelihood.type' must be bernoulli or gaussian, got "
+                    + (m.likelihood() == null ? "nothing" : "'" + m.likelihood().type() + "'"));
+        }
+        if (m.prior() == null || !"standard-normal".equals(m.prior().type())) {
+            throw fail(file + ": field 'prior.type' must be standard-normal");
+        }
+    }
+
+    private static void checkGraphSet(Path file, Manifest m, ModelFamily family) {
+        Map<String, Manifest.Graph> graphs = m.graphs() == null ? Map.of() : m.graphs();
+        Set<String> expected = new HashSet<>();
+        for (GraphRole r : family.graphs()) {
+            expected.add(r.key());
+            if (!graphs.containsKey(r.key())) {
+                throw fail(file + ": family '" + family.id() + "' needs a '" + r.key() + "' graph, but 'graphs' has none");
+            }
+        }
+        List<String> extra = new ArrayList<>();
+        for (String k : graphs.keySet()) {
+            if (!expected.contains(k)) {
+                extra.add(k);
+            }
+        }
+        if (!extra.isEmpty()) {
+            throw fail(file + ": 'graphs' lists " + extra + ", which family '" + family.id() + "' does not have (expected "
+                    + family.graphs().stream().map(GraphRole::key).toList() + ")");
+        }
+    }
+
+    private static void checkGraphFile(Path dir, GraphRole role, Manifest.Graph g) {
+        String name = g.file();
+        if (name == null || name.isEmpty()) {
+            throw fail(dir.resolve(BundleFormat.MANIFEST) + ": graph '" + role.key() + "' has no 'file'");
+        }
+        if (name.contains("/") || name.contains("\\") || name.equals("..") || name.equals(".") || name.contains("\0")
+                || Path.of(name).isAbsolute()) {
+            throw fail(dir.resolve(BundleFormat.MANIFEST) + ": graph '" + role.key() + "' file name '" + name
+                    + "' leaves the bundle directory; only plain file names are allowed");
+        }
+        Path f = dir.resolve(name);
+        if (!Files.isRegularFile(f)) {
+            throw fail(f + ": missing (listed in manifest.json as the " + role.key() + " graph)");
+        }
+        if (g.sha256() == null) {
+            throw fail(dir.resolve(BundleFormat.MANIFEST) + ": graph '" + role.key() + "' has no sha256");
+        }
+        String actual;
+        try {
+            actual = Hashing.sha256(f);
+        } catch (IOException e) {
+            throw new VaeforgeException(BAD_BUNDLE, f + ": cannot read (" + e.getMessage() + ")", e);
+        }
+        if (!actual.equalsIgnoreCase(g.sha256())) {
+            throw fail(f + ": sha256 is " + actual + " but manifest.json records " + g.sha256()
+                    + "; the file was modified or corrupted");
+        }
+        if (g.inputs() == null || g.inputs().isEmpty() || g.outputs() == null || g.outputs().isEmpty()) {
+            throw fail(dir.resolve(BundleFormat.MANIFEST) + ": graph '" + role.key() + "' must list its inputs and outputs");
+        }
+    }
+
+    private static VaeforgeException fail(String message) {
+        return new VaeforgeException(BAD_BUNDLE, message);
+    }
+}
