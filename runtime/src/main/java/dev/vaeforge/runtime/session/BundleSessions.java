@@ -34,7 +34,7 @@ public final class BundleSessions implements AutoCloseable {
             for (GraphRole role : bundle.family().graphs()) {
                 Path file = bundle.graphFile(role);
                 byte[] bytes = read(file);
-                checkSelfContained(file, OnnxModels.parse(bytes, file.toString()));
+                checkSelfContained(file, parse(bytes, file));
                 OrtSession s = Sessions.create(bytes, file.toString(), device);
                 sessions.put(role, s);
                 checkSignature(file, bundle.graph(role), s);
@@ -70,6 +70,14 @@ public final class BundleSessions implements AutoCloseable {
             return Files.readAllBytes(file);
         } catch (IOException e) {
             throw new VaeforgeException(VaeforgeException.Code.BAD_BUNDLE, file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static ModelProto parse(byte[] bytes, Path file) {
+        try {
+            return OnnxModels.parse(bytes, file.toString());
+        } catch (IllegalArgumentException e) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_BUNDLE, e.getMessage(), e);
         }
     }
 

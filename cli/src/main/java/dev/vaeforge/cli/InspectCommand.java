@@ -1,0 +1,85 @@
+package dev.vaeforge.cli;
+
+import dev.vaeforge.runtime.Json;
+import dev.vaeforge.runtime.bundle.Bundle;
+import dev.vaeforge.runtime.bundle.BundleReader;
+import dev.vaeforge.runtime.bundle.Manifest;
+import dev.vaeforge.runtime.session.BundleSessions;
+import dev.vaeforge.runtime.session.Device;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Verify a bundle (hashes, graph signatures) and show its family, shapes, graphs, parity and provenance.")
+final class InspectCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "BUNDLE", description = "Bundle directory.")
+    Path bundle;
+
+    @Option(names = "--json", description = "Print manifest.json instead of the summary.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Bundle b = BundleReader.open(bundle);
+        try (BundleSessions ignored = new BundleSessions(b, Device.CPU)) {
+            // opening sessions checks every graph's real signature against the manifest
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Manifest m = b.manifest();
+        if (json) {
+            out.println(Json.write(m));
+            return 0;
+        }
+        out.printf("bundle      %s (verified: sha256 and graph signatures)%n", bundle);
+        out.printf("format      %s v%d, id %s, created %s%n", m.format(), m.formatVersion(), m.id(), m.createdAt());
+        out.printf("family      %s%n", m.family());
+        out.printf("image       %dx%dx%d (CxHxW), pixels in [%s, %s]%n", m.image().channels(), m.image().height(),
+                m.image().width(), fmt(m.image().pixelRange()[0]), fmt(m.image().pixelRange()[1]));
+        out.printf("likelihood  %s%s%n", m.likelihood().type(),
+                m.likelihood().sigma() == null ? "" : " (sigma " + m.likelihood().sigma() + ")");
+        out.printf("latent      %s, dim %d; prior %s%n", m.latent().kind(), m.latent().dim(), m.prior().type());
+        if (m.conditioning() != null) {
+            out.printf("condition   %s: %s%n", m.conditioning().type(), String.join(", ", m.conditioning().names()));
+        }
+        out.printf("opset       %d%n", m.opset());
+        out.println("graphs");
+        for (Map.Entry<String, Manifest.Graph> e : m.graphs().entrySet()) {
+            Manifest.Graph g = e.getValue();
+            out.printf("  %-13s %s  sha256 %s%n", e.getKey(), g.file(), g.sha256().substring(0, 16) + "...");
+            out.printf("    inputs    %s%n", g.inputs());
+            out.printf("    outputs   %s%n", g.outputs());
+        }
+        if (m.parity() != null) {
+            out.printf("parity      max |ORT - DJL| %s on %d random inputs (tolerance %s)%n", m.parity().maxAbsError(),
+                    m.parity().batch(), m.parity().tolerance());
+        }
+        Manifest.Provenance p = m.provenance();
+        if (p != null) {
+            out.println("provenance");
+            out.printf("  dataset   %s (fingerprint %s)%n", p.dataset(), p.datasetFingerprint());
+            out.printf("  training  %d epochs, %d steps, seed %d%n", p.epochs(), p.steps(), p.seed());
+            if (p.finalMetrics() != null) {
+                out.printf("  metrics   %s%n", p.finalMetrics());
+            }
+            out.printf("  versions  %s; Java %s on %s/%s%n", p.versions(), p.java(), p.os(), p.arch());
+            if (p.runDirectory() != null) {
+                out.printf("  run       %s%n", p.runDirectory());
+            }
+        }
+        return 0;
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.vaeforge.cli;
+
+import dev.vaeforge.runtime.VaeforgeException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * Entry point. Exit codes: 0 success, 1 unexpected error, 2 bad input or usage, 3 bad bundle, 4 bad
+ * run directory, 5 device unavailable, 6 parity failure, 7 I/O error, 8 training failed,
+ * 9 unsupported model. Errors are one line on stderr; stack traces only with --stacktrace.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs the CLI with the given streams; used by the tests to run commands in-process. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return commandLine(out, err).execute(args);
+    }
+
+    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        VaeforgeCommand root = new VaeforgeCommand();
+        CommandLine cmd = new CommandLine(root);
+        cmd.setOut(out);
+        cmd.setErr(err);
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setExecutionExceptionHandler((ex, line, parseResult) -> {
+            PrintWriter e = line.getErr();
+            int code;
+            if (ex instanceof VaeforgeException ve) {
+                e.println("vaeforge: " + ve.getMessage());
+                code = ve.code().exitCode();
+            } else if (ex instanceof IllegalArgumentException iae) {
+                e.println("vaeforge: " + iae.getMessage());
+                code = VaeforgeException.Code.BAD_INPUT.exitCode();
+            } else {
+                e.println("vaeforge: unexpected error: " + ex + " (run with --stacktrace for details)");
+                code = 1;
+            }
+            if (root.stacktrace) {
+                ex.printStackTrace(e);
+            }
+            e.flush();
+            return code;
+        });
+        cmd.setParameterExceptionHandler((ex, args) -> {
+            CommandLine line = ex.getCommandLine();
+            line.getErr().println("vaeforge: " + ex.getMessage() + " (see '" + line.getCommandSpec().qualifiedName() + " --help')");
+            line.getErr().flush();
+            return VaeforgeException.Code.BAD_INPUT.exitCode();
+        });
+        return cmd;
+    }
+}
