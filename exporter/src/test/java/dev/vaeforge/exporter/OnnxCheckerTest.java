@@ -1,0 +1,48 @@
+package dev.vaeforge.exporter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.vaeforge.trainer.model.Likelihood;
+import dev.vaeforge.trainer.model.VaeConfig;
+import dev.vaeforge.trainer.vae.ConvVae;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the reference ONNX checker (Debian's python3-onnx, full check with shape inference) over an
+ * exported bundle where it is installed; skipped otherwise. The product never needs Python.
+ */
+class OnnxCheckerTest {
+    @Test
+    void exportedGraphsPassOnnxChecker(@TempDir Path tmp) throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        Assumptions.assumeTrue(Files.isExecutable(python), "no /usr/bin/python3");
+        Process probe = new ProcessBuilder(python.toString(), "-c", "import onnx").redirectErrorStream(true).start();
+        Assumptions.assumeTrue(probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0,
+                "python3-onnx is not installed (apt-get install python3-onnx)");
+        VaeConfig cfg = new VaeConfig(3, 16, 5, List.of(8, 16), Likelihood.BERNOULLI, 0);
+        Path out = tmp.resolve("b");
+        try (NDManager m = NDManager.newBaseManager()) {
+            ConvVae vae = new ConvVae(cfg);
+            vae.initialize(m, DataType.FLOAT32, vae.inputShape(2));
+            Exporter.export(cfg, vae, VaeExportTest.PROVENANCE, out, Exporter.Options.defaults());
+        }
+        String script = "import onnx,sys\n"
+                + "for f in sys.argv[1:]:\n"
+                + "    m = onnx.load(f)\n"
+                + "    onnx.checker.check_model(m, full_check=True)\n"
+                + "    print('ok', f, m.opset_import[0].version)\n";
+        Process p = new ProcessBuilder(python.toString(), "-c", script, out.resolve("encoder.onnx").toString(),
+                out.resolve("decoder.onnx").toString()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        p.waitFor(120, TimeUnit.SECONDS);
+        assertEquals(0, p.exitValue(), output);
+    }
+}
