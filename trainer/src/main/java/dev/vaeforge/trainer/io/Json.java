@@ -2,6 +2,7 @@ package dev.vaeforge.trainer.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
@@ -104,7 +105,10 @@ public final class Json {
     static String describe(String source, JsonProcessingException e) {
         String at = e instanceof JsonMappingException m ? path(m) : "$";
         if (e instanceof UnrecognizedPropertyException u) {
-            return source + ": unknown field '" + u.getPropertyName() + "' at " + at + "; expected one of "
+            // the path ends with the unknown field itself; name the object that holds it
+            String in = at.endsWith("." + u.getPropertyName())
+                    ? at.substring(0, at.length() - u.getPropertyName().length() - 1) : at;
+            return source + ": unknown field '" + u.getPropertyName() + "' in " + in + "; expected one of "
                     + names(u.getKnownPropertyIds());
         }
         if (e instanceof InvalidTypeIdException t) {
@@ -114,12 +118,23 @@ public final class Json {
         if (e instanceof ValueInstantiationException v && v.getCause() != null) {
             return source + ": invalid value at " + at + ": " + v.getCause().getMessage();
         }
-        if (e instanceof JsonMappingException) {
+        JsonParseException syntax = syntaxError(e);
+        if (syntax == null) {
             return source + ": " + firstLine(e.getOriginalMessage()) + " at " + at;
         }
-        JsonLocation loc = e.getLocation();
+        JsonLocation loc = syntax.getLocation();
         String where = loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
-        return source + ": not valid JSON" + where + ": " + firstLine(e.getOriginalMessage());
+        return source + ": not valid JSON" + where + ": " + firstLine(syntax.getOriginalMessage());
+    }
+
+    /** The low-level syntax error behind {@code e}, which databind may have wrapped, or null. */
+    private static JsonParseException syntaxError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JsonParseException p) {
+                return p;
+            }
+        }
+        return null;
     }
 
     private static String path(JsonMappingException e) {

@@ -3,7 +3,7 @@ package dev.vaeforge.trainer.train;
 /**
  * What a run is about to do, reported once before the first step.
  *
- * @param device the resolved device, e.g. "cpu()" or "gpu(0)" in DJL's spelling
+ * @param device "cpu" or "cuda:N", checked against the engine
  */
 public record TrainingPlan(int epochs, int stepsPerEpoch, int batchSize, int trainImages, int testImages,
                            String device, String runDirectory) {

@@ -41,12 +41,12 @@ class TrainConfigTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.parse("""
                 {"model": {"family": "vae", "channels": 1, "imageSize": 16, "latentDim": 4, "widths": [8]},
                  "dataset": "shapes", "epoch": 3}""", TrainConfig.class, "cfg.json"));
-        assertTrue(e.getMessage().startsWith("cfg.json: unknown field 'epoch' at $"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("cfg.json: unknown field 'epoch' in $;"), e.getMessage());
         assertTrue(e.getMessage().contains("epochs"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Json.parse("""
                 {"model": {"family": "vae", "channels": 1, "imageSize": 16, "latentDim": 4, "widths": [8], "sigma": 1},
                  "dataset": "shapes"}""", TrainConfig.class, "cfg.json"));
-        assertTrue(e.getMessage().contains("unknown field 'sigma' at $.model"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown field 'sigma' in $.model;"), e.getMessage());
     }
 
     @Test
