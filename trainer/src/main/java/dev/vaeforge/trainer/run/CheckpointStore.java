@@ -154,6 +154,12 @@ public final class CheckpointStore {
                     throw new InvalidRunException(json + " has formatVersion " + info.formatVersion()
                             + "; this vaeforge reads version " + RunLayout.FORMAT_VERSION + " at most, use a newer vaeforge");
                 }
+                String params = info.params();
+                if (params == null || params.isEmpty() || params.contains("/") || params.contains("\\")
+                        || params.startsWith(".")) {
+                    throw new InvalidRunException(json + " names parameter file '" + params + "'; expected a plain"
+                            + " file name inside " + p);
+                }
                 if (info.epoch() != epoch) {
                     throw new InvalidRunException(json + " says epoch " + info.epoch() + ", expected " + epoch
                             + " from its directory name");

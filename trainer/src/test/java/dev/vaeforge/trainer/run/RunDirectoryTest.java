@@ -125,6 +125,10 @@ class RunDirectoryTest {
         Path json = dir.resolve("checkpoints/epoch-0001/checkpoint.json");
         Files.writeString(json, "{\"epoch\": 1,");
         assertTrue(failure(dir).startsWith("corrupt checkpoint: " + json + ": not valid JSON"));
+        Files.writeString(json, Files.readString(good.resolve("checkpoints/epoch-0001/checkpoint.json"))
+                .replace("\"vae-0001.params\"", "\"../../config.json\""));
+        assertEquals(json + " names parameter file '../../config.json'; expected a plain file name inside "
+                + json.getParent(), failure(dir));
         Files.delete(json);
         assertTrue(failure(dir).startsWith(json + " is missing;"));
     }
