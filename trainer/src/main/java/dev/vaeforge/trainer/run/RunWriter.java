@@ -1,0 +1,80 @@
+package dev.vaeforge.trainer.run;
+
+import dev.vaeforge.trainer.io.AtomicFiles;
+import dev.vaeforge.trainer.io.Json;
+import dev.vaeforge.trainer.train.EpochMetrics;
+import dev.vaeforge.trainer.train.TrainingSummary;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Creates a run directory and writes into it as training goes. Refuses a directory that already
+ * holds a run unless asked to overwrite, and then removes only the files a run consists of, never
+ * anything else the user keeps there.
+ */
+public final class RunWriter {
+    private static final List<String> RUN_FILES = List.of(RunLayout.SUMMARY, RunLayout.METRICS_JSONL,
+            RunLayout.METRICS_CSV, RunLayout.CONFIG);
+
+    private final Path dir;
+    private final RunInfo info;
+    private final MetricsLog metrics;
+    private final CheckpointStore checkpoints;
+
+    private RunWriter(Path dir, RunInfo info, MetricsLog metrics, CheckpointStore checkpoints) {
+        this.dir = dir;
+        this.info = info;
+        this.metrics = metrics;
+        this.checkpoints = checkpoints;
+    }
+
+    /**
+     * Starts a run in {@code dir}: writes config.json, empty metrics logs and the checkpoints folder.
+     *
+     * @param overwrite replace an existing run (its config, metrics, summary and checkpoints)
+     * @throws InvalidRunException if {@code dir} already holds a run and {@code overwrite} is false
+     */
+    public static RunWriter create(Path dir, RunInfo info, boolean overwrite) throws IOException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new InvalidRunException(dir + " exists and is not a directory; expected a run directory to create");
+        }
+        if (Files.exists(dir.resolve(RunLayout.CONFIG))) {
+            if (!overwrite) {
+                throw new InvalidRunException(dir + " already holds a training run (" + RunLayout.CONFIG
+                        + " exists); choose another run directory or pass --overwrite to replace it");
+            }
+            // config.json goes last: until the old run is gone the directory still reads as a run
+            AtomicFiles.deleteTree(dir.resolve(RunLayout.CHECKPOINTS));
+            for (String f : RUN_FILES) {
+                Files.deleteIfExists(dir.resolve(f));
+            }
+        }
+        Files.createDirectories(dir);
+        CheckpointStore store = new CheckpointStore(dir, info.config().keepCheckpoints());
+        MetricsLog log = MetricsLog.create(dir);
+        AtomicFiles.writeString(dir.resolve(RunLayout.CONFIG), Json.write(info));
+        return new RunWriter(dir, info, log, store);
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public RunInfo info() {
+        return info;
+    }
+
+    public CheckpointStore checkpoints() {
+        return checkpoints;
+    }
+
+    public void appendMetrics(EpochMetrics m) throws IOException {
+        metrics.append(m);
+    }
+
+    public void writeSummary(TrainingSummary summary) throws IOException {
+        AtomicFiles.writeString(dir.resolve(RunLayout.SUMMARY), Json.write(summary));
+    }
+}

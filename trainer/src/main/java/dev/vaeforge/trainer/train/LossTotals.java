@@ -1,0 +1,42 @@
+package dev.vaeforge.trainer.train;
+
+/**
+ * Sums of per-image loss terms over many batches, so that means are over images (not over batches,
+ * which would overweight a small last batch). Kept in double: float sums drift over an epoch.
+ */
+public final class LossTotals {
+    private long images;
+    private int steps;
+    private double total;
+    private double recon;
+    private double kl;
+
+    /** Adds one batch whose terms are batch means over {@code count} images: [total, recon, kl]. */
+    public void add(int count, float[] batchMeans) {
+        images += count;
+        steps++;
+        total += (double) batchMeans[0] * count;
+        recon += (double) batchMeans[1] * count;
+        kl += (double) batchMeans[2] * count;
+    }
+
+    public long images() {
+        return images;
+    }
+
+    public int steps() {
+        return steps;
+    }
+
+    public double meanTotal() {
+        return images == 0 ? Double.NaN : total / images;
+    }
+
+    public double meanRecon() {
+        return images == 0 ? Double.NaN : recon / images;
+    }
+
+    public double meanKl() {
+        return images == 0 ? Double.NaN : kl / images;
+    }
+}

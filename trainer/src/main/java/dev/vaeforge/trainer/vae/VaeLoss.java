@@ -1,0 +1,61 @@
+package dev.vaeforge.trainer.vae;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import dev.vaeforge.trainer.loss.LossTerms;
+import dev.vaeforge.trainer.loss.Objective;
+import dev.vaeforge.trainer.model.Likelihood;
+import dev.vaeforge.trainer.model.VaeConfig;
+
+/**
+ * The negative ELBO of {@link ConvVae}'s output [logits, mu, logvar], in nats per image, as defined
+ * in docs/ARCHITECTURE.md so that the runtime's ELBO of an exported bundle matches the training log.
+ * Reconstruction works on logits: the Bernoulli term is the cross-entropy written so that
+ * exp never overflows, which a sigmoid followed by log(p) does not guarantee.
+ */
+public final class VaeLoss implements Objective {
+    private static final double LOG_2PI = Math.log(2 * Math.PI);
+    private final Likelihood likelihood;
+    private final double sigma;
+
+    /**
+     * @param sigma the Gaussian likelihood's fixed standard deviation (ignored for Bernoulli)
+     */
+    public VaeLoss(Likelihood likelihood, double sigma) {
+        if (likelihood == Likelihood.GAUSSIAN && !(sigma > 0)) {
+            throw new IllegalArgumentException("gaussian sigma must be positive, got " + sigma);
+        }
+        this.likelihood = likelihood;
+        this.sigma = sigma;
+    }
+
+    public static VaeLoss of(VaeConfig config) {
+        return new VaeLoss(config.likelihood(), config.gaussianSigma());
+    }
+
+    @Override
+    public LossTerms compute(NDArray x, NDList outputs) {
+        NDArray recon = reconstructionPerImage(x, outputs.get(0));
+        NDArray kl = klPerImage(outputs.get(1), outputs.get(2));
+        return new LossTerms(recon.add(kl).mean(), recon.mean(), kl.mean());
+    }
+
+    /**
+     * -log p(x|z) per image [N], summed over channels and pixels.
+     * Bernoulli: max(l,0) - l*x + log(1 + exp(-|l|)).
+     * Gaussian: (x - sigmoid(l))^2 / (2 sigma^2) + 0.5 log(2 pi sigma^2).
+     */
+    public NDArray reconstructionPerImage(NDArray x, NDArray logits) {
+        NDArray perPixel = switch (likelihood) {
+            case BERNOULLI -> logits.maximum(0f).sub(logits.mul(x)).add(logits.abs().neg().exp().add(1f).log());
+            case GAUSSIAN -> x.sub(logits.getNDArrayInternal().sigmoid()).square().mul((float) (1 / (2 * sigma * sigma)))
+                    .add((float) (0.5 * (LOG_2PI + Math.log(sigma * sigma))));
+        };
+        return perPixel.reshape(perPixel.getShape().get(0), -1).sum(new int[] {1});
+    }
+
+    /** KL(N(mu, exp(logvar)) || N(0, I)) per image [N] = sum 0.5 (mu^2 + exp(logvar) - logvar - 1). */
+    public static NDArray klPerImage(NDArray mu, NDArray logvar) {
+        return mu.square().add(logvar.exp()).sub(logvar).sub(1f).sum(new int[] {1}).mul(0.5f);
+    }
+}
