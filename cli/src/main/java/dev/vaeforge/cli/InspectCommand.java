@@ -37,7 +37,7 @@ final class InspectCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Manifest m = b.manifest();
         if (json) {
-            out.println(Json.write(m));
+            out.print(Json.write(m));
             return 0;
         }
         out.printf("bundle      %s (verified: sha256 and graph signatures)%n", bundle);

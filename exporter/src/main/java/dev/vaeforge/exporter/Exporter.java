@@ -67,7 +67,7 @@ public final class Exporter {
         Map<String, String> metadata = new HashMap<>();
         metadata.put(BundleFormat.METADATA_FAMILY, config.family().id());
         metadata.put(BundleFormat.METADATA_BUNDLE_ID, bundleId);
-        metadata.put(BundleFormat.METADATA_PROVENANCE, Json.write(provenance));
+        metadata.put(BundleFormat.METADATA_PROVENANCE, Json.writeLine(provenance));
 
         Random rnd = new Random(options.paritySeed());
         int b = options.parityBatch();

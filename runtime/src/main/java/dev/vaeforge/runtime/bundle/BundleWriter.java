@@ -56,7 +56,7 @@ public final class BundleWriter {
             for (Map.Entry<GraphRole, byte[]> e : ordered.entrySet()) {
                 Files.write(staged.resolve(e.getKey().fileName()), e.getValue());
             }
-            Files.writeString(staged.resolve(BundleFormat.MANIFEST), Json.write(complete) + "\n", StandardCharsets.UTF_8);
+            Files.writeString(staged.resolve(BundleFormat.MANIFEST), Json.write(complete), StandardCharsets.UTF_8);
             AtomicFiles.publishDirectory(staged, target, replace);
             staged = null;
             return complete;

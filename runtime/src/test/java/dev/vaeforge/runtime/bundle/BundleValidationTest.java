@@ -90,7 +90,7 @@ class BundleValidationTest {
     @Test
     void fieldOfTheWrongTypeNamesTheField() throws IOException {
         editManifest(s -> s.replace("\"dim\" : 2", "\"dim\" : \"two\""));
-        assertRefused("field 'latent.dim'");
+        assertRefused("$.latent.dim");
     }
 
     @Test

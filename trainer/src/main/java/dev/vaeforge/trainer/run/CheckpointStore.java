@@ -1,9 +1,9 @@
 package dev.vaeforge.trainer.run;
 
 import ai.djl.Model;
-import dev.vaeforge.trainer.io.AtomicFiles;
-import dev.vaeforge.trainer.io.Json;
-import dev.vaeforge.trainer.io.Sha256;
+import dev.vaeforge.runtime.io.AtomicFiles;
+import dev.vaeforge.runtime.Json;
+import dev.vaeforge.runtime.io.Hashing;
 import dev.vaeforge.trainer.train.EpochMetrics;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -71,7 +71,7 @@ public final class CheckpointStore {
             }
             AtomicFiles.fsync(params);
             CheckpointInfo info = new CheckpointInfo(RunLayout.FORMAT_VERSION, epoch, metrics.step(),
-                    params.getFileName().toString(), Sha256.of(params), Files.size(params), metrics,
+                    params.getFileName().toString(), Hashing.sha256(params), Files.size(params), metrics,
                     Instant.now().toString());
             Path json = tmp.resolve(RunLayout.CHECKPOINT_INFO);
             Files.writeString(json, Json.write(info));

@@ -2,8 +2,8 @@ package dev.vaeforge.trainer.run;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import dev.vaeforge.trainer.io.Json;
-import dev.vaeforge.trainer.io.Sha256;
+import dev.vaeforge.runtime.Json;
+import dev.vaeforge.runtime.io.Hashing;
 import dev.vaeforge.trainer.train.EpochMetrics;
 import dev.vaeforge.trainer.train.Families;
 import dev.vaeforge.trainer.train.TrainConfig;
@@ -108,7 +108,7 @@ public final class RunDirectory {
             throw new InvalidRunException(params + " is missing; " + c.directory().resolve(RunLayout.CHECKPOINT_INFO)
                     + " lists it as the checkpoint's parameter file");
         }
-        String actual = Sha256.of(params);
+        String actual = Hashing.sha256(params);
         if (!actual.equalsIgnoreCase(c.info().paramsSha256())) {
             throw new InvalidRunException(params + " has sha256 " + actual + " but checkpoint.json expects "
                     + c.info().paramsSha256() + "; the file is corrupt or was changed after training");
@@ -200,7 +200,7 @@ public final class RunDirectory {
         if (block instanceof ConvVae vae) {
             return vae;
         }
-        throw new InvalidRunException(dir.resolve(RunLayout.CONFIG) + " describes a '" + config().model().family()
+        throw new InvalidRunException(dir.resolve(RunLayout.CONFIG) + " describes a '" + config().model().family().id()
                 + "' model, not a VAE");
     }
 

@@ -1,7 +1,7 @@
 package dev.vaeforge.trainer.run;
 
-import dev.vaeforge.trainer.io.AtomicFiles;
-import dev.vaeforge.trainer.io.Json;
+import dev.vaeforge.runtime.io.AtomicFiles;
+import dev.vaeforge.runtime.Json;
 import dev.vaeforge.trainer.train.EpochMetrics;
 import dev.vaeforge.trainer.train.TrainingSummary;
 import java.io.IOException;

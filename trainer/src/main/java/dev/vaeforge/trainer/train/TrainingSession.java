@@ -52,10 +52,10 @@ public final class TrainingSession implements AutoCloseable {
         this.config = config;
         this.shape = config.model().imageShape();
         this.objective = Families.objective(config.model());
-        Model m = Model.newInstance(config.model().family(), device);
+        Model m = Model.newInstance(config.model().family().id(), device);
         try {
             m.setBlock(Families.newBlock(config.model()));
-            DefaultTrainingConfig tc = new DefaultTrainingConfig(new ObjectiveLoss(config.model().family(), objective))
+            DefaultTrainingConfig tc = new DefaultTrainingConfig(new ObjectiveLoss(config.model().family().id(), objective))
                     .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) config.learningRate()))
                             .build())
                     .optInitializer(new XavierInitializer(), Parameter.Type.WEIGHT)

@@ -10,7 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import dev.vaeforge.trainer.engine.EngineSetup;
-import dev.vaeforge.trainer.io.Sha256;
+import dev.vaeforge.runtime.io.Hashing;
 import dev.vaeforge.trainer.train.EpochMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +55,7 @@ class CheckpointStoreTest {
             assertEquals(List.of("epoch-0001"), entries());
             assertEquals(List.of("checkpoint.json", "vae-0001.params"),
                     Files.list(c.directory()).map(p -> p.getFileName().toString()).sorted().toList());
-            assertEquals(Sha256.of(c.paramsFile()), c.info().paramsSha256());
+            assertEquals(Hashing.sha256(c.paramsFile()), c.info().paramsSha256());
             assertEquals(c, CheckpointStore.list(run).get(0));
         }
     }

@@ -13,7 +13,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.vaeforge.runtime.data.ArrayDataset;
 import dev.vaeforge.trainer.engine.EngineSetup;
-import dev.vaeforge.trainer.io.AtomicFiles;
+import dev.vaeforge.runtime.io.AtomicFiles;
 import dev.vaeforge.trainer.train.EpochMetrics;
 import dev.vaeforge.trainer.train.LossTotals;
 import dev.vaeforge.trainer.train.Squares;

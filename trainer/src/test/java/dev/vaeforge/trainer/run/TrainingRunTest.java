@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vaeforge.runtime.data.ArrayDataset;
-import dev.vaeforge.trainer.io.Json;
+import dev.vaeforge.runtime.Json;
 import dev.vaeforge.trainer.train.EpochMetrics;
 import dev.vaeforge.trainer.train.ProgressBar;
 import dev.vaeforge.trainer.train.Squares;
