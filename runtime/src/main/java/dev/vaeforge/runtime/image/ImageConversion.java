@@ -98,7 +98,10 @@ public final class ImageConversion {
         return data == img.data() ? img : new FloatImage(c, height, width, data);
     }
 
-    /** All rules at once: channels, centre crop, resize. */
+    /**
+     * All rules at once: channels, centre crop, resize. Resampled values are clamped to [0, 1]: the
+     * filters are convex combinations, but float rounding can land a hair outside (1.0000001).
+     */
     public static FloatImage fit(FloatImage img, ImageShape target) {
         FloatImage out = img;
         if (target.channels() == 1) {
@@ -106,6 +109,10 @@ public final class ImageConversion {
         }
         if (out.height() != target.height() || out.width() != target.width()) {
             out = resize(centreCrop(out, target.height(), target.width()), target.height(), target.width());
+            float[] d = out.data();
+            for (int i = 0; i < d.length; i++) {
+                d[i] = Math.min(1f, Math.max(0f, d[i]));
+            }
         }
         return toChannels(out, target.channels());
     }

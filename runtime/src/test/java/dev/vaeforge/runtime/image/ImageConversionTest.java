@@ -86,21 +86,21 @@ class ImageConversionTest {
 
     @Test
     void fitCropsThenResizesACelebaSizedImage() {
-        // 218x178 (h x w) with value = row index: crop to 178x178 starts at row 20, then 178 -> 64
+        // 218x178 (h x w) with value = row index / 1000: crop to 178x178 starts at row 20, then 178 -> 64
         int h = 218;
         int w = 178;
         float[] chw = new float[h * w];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                chw[y * w + x] = y;
+                chw[y * w + x] = y / 1000f;
             }
         }
         FloatImage out = ImageConversion.fit(new FloatImage(1, h, w, chw), new ImageShape(3, 64, 64));
         assertEquals(3, out.channels());
         // output row 0 covers crop rows [0, 2.78125): rows 20 and 21 fully, row 22 by 0.78125
-        assertEquals((20 + 21 + 22 * 0.78125) / 2.78125, out.get(1, 0, 10), 1e-4);
+        assertEquals((20 + 21 + 22 * 0.78125) / 2.78125 / 1000, out.get(1, 0, 10), 1e-6);
         // output row 63 covers [175.21875, 178): row 195 by 0.78125, rows 196 and 197 fully
-        assertEquals((195 * 0.78125 + 196 + 197) / 2.78125, out.get(1, 63, 10), 1e-4);
+        assertEquals((195 * 0.78125 + 196 + 197) / 2.78125 / 1000, out.get(1, 63, 10), 1e-6);
         // every column of a row is the same, in every channel
         for (int c = 0; c < 3; c++) {
             assertEquals(out.get(0, 31, 0), out.get(c, 31, 63), 1e-6);
