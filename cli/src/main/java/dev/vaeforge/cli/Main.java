@@ -22,6 +22,19 @@ public final class Main {
         return commandLine(out, err).execute(args);
     }
 
+    /** Our IOExceptions carry messages naming the file; their type says whose fault it is. */
+    private static VaeforgeException.Code exitCode(java.io.IOException e) {
+        if (e instanceof dev.vaeforge.trainer.run.InvalidRunException) {
+            return VaeforgeException.Code.BAD_RUN;
+        }
+        if (e instanceof dev.vaeforge.runtime.data.BadFilesException
+                || e instanceof dev.vaeforge.runtime.image.ImageReadException
+                || e instanceof java.nio.file.NoSuchFileException) {
+            return VaeforgeException.Code.BAD_INPUT;
+        }
+        return VaeforgeException.Code.IO;
+    }
+
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         VaeforgeCommand root = new VaeforgeCommand();
         CommandLine cmd = new CommandLine(root);
@@ -31,10 +44,14 @@ public final class Main {
         cmd.setExecutionExceptionHandler((ex, line, parseResult) -> {
             PrintWriter e = line.getErr();
             int code;
-            if (ex instanceof VaeforgeException ve) {
+            Throwable cause = ex instanceof java.io.UncheckedIOException u ? u.getCause() : ex;
+            if (cause instanceof VaeforgeException ve) {
                 e.println("vaeforge: " + ve.getMessage());
                 code = ve.code().exitCode();
-            } else if (ex instanceof IllegalArgumentException iae) {
+            } else if (cause instanceof java.io.IOException io) {
+                e.println("vaeforge: " + io.getMessage());
+                code = exitCode(io).exitCode();
+            } else if (cause instanceof IllegalArgumentException iae) {
                 e.println("vaeforge: " + iae.getMessage());
                 code = VaeforgeException.Code.BAD_INPUT.exitCode();
             } else {

@@ -1,0 +1,54 @@
+package dev.vaeforge.cli;
+
+import dev.vaeforge.runtime.VaeRuntime;
+import dev.vaeforge.runtime.image.ImageGrid;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "interpolate", mixinStandardHelpOptions = true,
+        description = {"Encode two images, walk the straight line between their posterior means and decode each step "
+                + "into one strip (both ends included).",
+                "Example: vaeforge interpolate bundles/vae --from a.png --to b.png --steps 8 --out strip.png"})
+final class InterpolateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "BUNDLE", description = "Bundle directory.")
+    Path bundle;
+
+    @Option(names = "--from", required = true, paramLabel = "IMAGE", description = "First image (PNG, JPEG, BMP, GIF, TIFF).")
+    Path from;
+
+    @Option(names = "--to", required = true, paramLabel = "IMAGE", description = "Last image.")
+    Path to;
+
+    @Option(names = "--steps", defaultValue = "8", description = "Images in the strip (>= 2). Default: ${DEFAULT-VALUE}.")
+    int steps;
+
+    @Option(names = "--out", required = true, paramLabel = "PNG", description = "Strip image to write.")
+    Path out;
+
+    @Option(names = "--resize", description = "Centre-crop and resize inputs whose size differs from the model's.")
+    boolean resize;
+
+    @Mixin
+    DeviceOption device;
+
+    @Override
+    public Integer call() {
+        try (VaeRuntime rt = VaeRuntime.open(bundle, device.parse())) {
+            float[] a = Files2.readImage(from, rt.imageShape(), resize);
+            float[] b = Files2.readImage(to, rt.imageShape(), resize);
+            float[] frames = rt.interpolate(a, b, steps);
+            Files2.writePng(ImageGrid.strip(frames, rt.imageShape(), steps, 2), out);
+        }
+        spec.commandLine().getOut().printf("wrote a %d-step interpolation to %s%n", steps, out.toAbsolutePath());
+        return 0;
+    }
+}
