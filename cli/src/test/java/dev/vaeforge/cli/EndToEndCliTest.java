@@ -39,7 +39,7 @@ class EndToEndCliTest {
                 "16", "--latent-dim", "3", "--widths", "8,8", "--out", run.toString());
         assertEquals(0, t.exitCode(), t.toString());
         assertTrue(t.out().contains("final          train loss"), t.toString());
-        assertTrue(t.err().contains("epoch 2/2"), "progress goes to stderr: " + t);
+        assertTrue(t.err().contains("epoch 2: train"), "progress goes to stderr: " + t);
         CliRun e = CliRun.of("export", run.toString(), "--out", bundle.toString());
         assertEquals(0, e.exitCode(), e.toString());
         assertTrue(e.out().contains("parity max |ORT - DJL|"), e.toString());
@@ -47,9 +47,14 @@ class EndToEndCliTest {
 
     @Test
     @Order(1)
-    void runDirectoryHoldsConfigMetricsAndCheckpoints() {
+    void runDirectoryHoldsConfigMetricsAndCheckpoints() throws IOException {
         assertTrue(Files.isRegularFile(run.resolve("config.json")));
-        assertTrue(Files.isRegularFile(run.resolve("metrics.csv")));
+        java.util.List<String> csv = Files.readAllLines(run.resolve("metrics.csv"));
+        assertEquals(3, csv.size(), "header + one row per epoch");
+        int col = java.util.Arrays.asList(csv.get(0).split(",")).indexOf("trainLoss");
+        double first = Double.parseDouble(csv.get(1).split(",")[col]);
+        double second = Double.parseDouble(csv.get(2).split(",")[col]);
+        assertTrue(second < first, "the loss went down: " + first + " -> " + second);
         assertTrue(Files.isDirectory(run.resolve("checkpoints").resolve("epoch-0002")));
         CliRun i = CliRun.of("inspect", bundle.toString());
         assertEquals(0, i.exitCode(), i.toString());
@@ -116,7 +121,7 @@ class EndToEndCliTest {
     void badInputsAreOneLineWithTheirExitCodes() throws IOException {
         assertFails(2, "--model: unknown model family 'gan', expected one of vae",
                 "train", "--model", "gan", "--out", tmp.resolve("x").toString());
-        assertFails(2, "already exists", "train", "--data", "shapes:n=32,size=16", "--epochs", "1", "--widths", "8",
+        assertFails(4, "already holds a training run", "train", "--data", "shapes:n=32,size=16", "--epochs", "1", "--widths", "8", "--batch-size", "8",
                 "--out", run.toString());
         assertFails(4, "no-such-run", "export", tmp.resolve("no-such-run").toString(), "--out", tmp.resolve("b2").toString());
         assertFalse(Files.exists(tmp.resolve("b2")), "nothing half-written");
