@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtException;
 import dev.vaeforge.runtime.data.ImageShape;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,25 +30,6 @@ class ImageQualityMetricsTest {
         metrics.close();
     }
 
-    /** Pairs of images: noisy copies of uniform noise, and of a bright, nearly flat image (float32's worst case). */
-    static float[][] pair(ImageShape s, int n, boolean brightFlat, long seed) {
-        Random r = new Random(seed);
-        float[] a = new float[n * s.size()];
-        float[] b = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            int p = i % (s.height() * s.width());
-            int y = p / s.width(), x = p % s.width();
-            double v = brightFlat ? 0.9 + 0.05 * Math.sin(0.2 * x) * Math.cos(0.15 * y) + 0.005 * r.nextGaussian() : r.nextDouble();
-            a[i] = clamp(v);
-            b[i] = clamp(a[i] + (brightFlat ? 0.01 : 0.2) * r.nextGaussian());
-        }
-        return new float[][] {a, b};
-    }
-
-    private static float clamp(double v) {
-        return (float) Math.min(1, Math.max(0, v));
-    }
-
     @Test
     void graphsMatchReferenceOnRandomImages() throws OrtException {
         double worstSsim = 0, worstGmsd = 0;
@@ -58,7 +38,7 @@ class ImageQualityMetricsTest {
                 for (boolean bright : new boolean[] {false, true}) {
                     ImageShape s = new ImageShape(channels, hw[0], hw[1]);
                     int n = 3;
-                    float[][] ab = pair(s, n, bright, 31L * hw[0] + hw[1] + channels);
+                    float[][] ab = TestImages.pair(s, n, bright, 31L * hw[0] + hw[1] + channels);
                     Quality[] q = metrics.quality(ab[0], ab[1], n, s);
                     for (int i = 0; i < n; i++) {
                         double ssim = ReferenceQuality.ssim(ab[0], ab[1], i, s);
@@ -78,7 +58,7 @@ class ImageQualityMetricsTest {
     @Test
     void singleMetricGraphsAgreeWithTheCombinedOne() throws OrtException {
         ImageShape s = new ImageShape(3, 32, 48);
-        float[][] ab = pair(s, 4, false, 7);
+        float[][] ab = TestImages.pair(s, 4, false, 7);
         Quality[] q = metrics.quality(ab[0], ab[1], 4, s);
         double[] ssim = metrics.ssim(ab[0], ab[1], 4, s);
         double[] gmsd = metrics.gmsd(ab[0], ab[1], 4, s);
@@ -93,7 +73,7 @@ class ImageQualityMetricsTest {
         for (int channels : new int[] {1, 3}) {
             for (int[] hw : new int[][] {{2, 2}, {3, 5}, {7, 10}}) {
                 ImageShape s = new ImageShape(channels, hw[0], hw[1]);
-                float[][] ab = pair(s, 2, false, hw[0] * 7L + hw[1]);
+                float[][] ab = TestImages.pair(s, 2, false, hw[0] * 7L + hw[1]);
                 double[] gmsd = metrics.gmsd(ab[0], ab[1], 2, s);
                 for (int i = 0; i < 2; i++) {
                     assertEquals(ReferenceQuality.gmsd(ab[0], ab[1], i, s), gmsd[i], TOL, s + " image " + i);
@@ -107,7 +87,7 @@ class ImageQualityMetricsTest {
         // 17 images: one full block of 16 plus one padded block, so padding and block position both vary
         ImageShape s = new ImageShape(3, 28, 28);
         int n = 17;
-        float[][] ab = pair(s, n, false, 99);
+        float[][] ab = TestImages.pair(s, n, false, 99);
         Quality[] batch = metrics.quality(ab[0], ab[1], n, s);
         double worst = 0;
         for (int i = 0; i < n; i++) {
@@ -125,7 +105,7 @@ class ImageQualityMetricsTest {
     @Test
     void identicalImagesAreAPerfectMatch() throws OrtException {
         ImageShape s = new ImageShape(1, 20, 20);
-        float[] a = pair(s, 2, false, 3)[0];
+        float[] a = TestImages.pair(s, 2, false, 3)[0];
         Quality[] q = metrics.quality(a, a.clone(), 2, s);
         for (Quality x : q) {
             assertEquals(1.0, x.ssim(), 1e-6);
@@ -136,8 +116,8 @@ class ImageQualityMetricsTest {
     @Test
     void concurrentCallersGetTheirOwnResults() throws Exception {
         ImageShape s = new ImageShape(3, 16, 16);
-        float[][] p1 = pair(s, 3, false, 1);
-        float[][] p2 = pair(s, 3, true, 2);
+        float[][] p1 = TestImages.pair(s, 3, false, 1);
+        float[][] p2 = TestImages.pair(s, 3, true, 2);
         double[] e1 = metrics.ssim(p1[0], p1[1], 3, s);
         double[] e2 = metrics.ssim(p2[0], p2[1], 3, s);
         ExecutorService pool = Executors.newFixedThreadPool(2);

@@ -3,10 +3,16 @@ package dev.vaeforge.runtime.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import dev.vaeforge.runtime.data.ImageShape;
 import dev.vaeforge.runtime.onnx.OnnxModels;
 import dev.vaeforge.runtime.onnx.proto.Onnx.ModelProto;
 import dev.vaeforge.runtime.onnx.proto.Onnx.ValueInfoProto;
+import java.nio.FloatBuffer;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +31,28 @@ class QualityGraphTest {
         assertEquals("both", OnnxModels.metadata(m).get("vaeforge.metrics"));
         assertEquals(List.of("gmsd"), QualityGraph.build(1, QualityGraph.Kind.GMSD).getGraph().getOutputList().stream()
                 .map(ValueInfoProto::getName).collect(Collectors.toList()));
+    }
+
+    @Test
+    void thePublicGraphPadsAnyBatchSizeItself() throws Exception {
+        // ImageQualityMetrics pads on the Java side and runs the variant without Pad; this runs the other one
+        ImageShape s = new ImageShape(3, 13, 17);
+        int n = 5;
+        float[][] ab = TestImages.pair(s, n, false, 5);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions o = ImageQualityMetrics.defaultOptions();
+             OrtSession session = env.createSession(QualityGraph.build(3, QualityGraph.Kind.BOTH).toByteArray(), o);
+             OnnxTensor a = OnnxTensor.createTensor(env, FloatBuffer.wrap(ab[0]), s.batchShape(n));
+             OnnxTensor b = OnnxTensor.createTensor(env, FloatBuffer.wrap(ab[1]), s.batchShape(n));
+             OrtSession.Result r = session.run(Map.of("a", a, "b", b))) {
+            float[] ssim = (float[]) r.get("ssim").orElseThrow().getValue();
+            float[] gmsd = (float[]) r.get("gmsd").orElseThrow().getValue();
+            assertEquals(n, ssim.length);
+            for (int i = 0; i < n; i++) {
+                assertEquals(ReferenceQuality.ssim(ab[0], ab[1], i, s), ssim[i], 1e-5);
+                assertEquals(ReferenceQuality.gmsd(ab[0], ab[1], i, s), gmsd[i], 1e-5);
+            }
+        }
     }
 
     @Test
