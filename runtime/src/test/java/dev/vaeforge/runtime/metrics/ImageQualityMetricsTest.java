@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import dev.vaeforge.runtime.data.ImageShape;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -100,6 +102,26 @@ class ImageQualityMetricsTest {
         }
         System.out.printf("batch of %d vs %d batches of 1: max difference %.1e%n", n, n, worst);
         assertTrue(worst <= 1e-7, "batch and single-image values differ by " + worst);
+    }
+
+    @Test
+    void oneRunPerBatchAgreesWithChunkedRuns() throws OrtException {
+        // 40 images: chunks of 16, 16 and 8 (padded) against a single run of 48 (padded)
+        ImageShape s = new ImageShape(1, 24, 20);
+        int n = 40;
+        float[][] ab = TestImages.pair(s, n, false, 40);
+        Quality[] chunked = metrics.quality(ab[0], ab[1], n, s);
+        try (OrtSession.SessionOptions o = ImageQualityMetrics.defaultOptions();
+             ImageQualityMetrics single = new ImageQualityMetrics(OrtEnvironment.getEnvironment(), o)) {
+            Quality[] whole = single.quality(ab[0], ab[1], n, s);
+            for (int i = 0; i < n; i++) {
+                assertEquals(whole[i].ssim(), chunked[i].ssim(), 1e-7, "image " + i);
+                assertEquals(whole[i].gmsd(), chunked[i].gmsd(), 1e-7, "image " + i);
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ImageQualityMetrics(OrtEnvironment.getEnvironment(), null, 0));
+        assertEquals("concurrentRuns must be at least 1, got 0", e.getMessage());
     }
 
     @Test
