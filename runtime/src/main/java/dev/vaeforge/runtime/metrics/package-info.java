@@ -14,8 +14,7 @@
  * separable filters as depthwise convolutions over blocks of 16 image planes, which ONNX Runtime runs
  * with its NCHWc kernels (single-plane convolutions, or groups of 15 channels, made the whole graph
  * 2-4x slower; banded MatMuls built at run time, 1.5x); four filtered maps instead of five; second
- * moments of plane-centred
- * values for float32 accuracy; SSIM and GMSD in one graph sharing the input blocks; and on CPU, chunks
- * of 16 images run side by side with one thread each.
+ * moments of plane-centred values for float32 accuracy; SSIM and GMSD in one graph sharing the input
+ * blocks; and on CPU, chunks of 16 images run side by side with one thread each.
  */
 package dev.vaeforge.runtime.metrics;
