@@ -33,6 +33,7 @@ public final class AtomicFiles {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
         try {
+            shareReadable(tmp);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buf = ByteBuffer.wrap(bytes);
                 while (buf.hasRemaining()) {
@@ -45,6 +46,18 @@ public final class AtomicFiles {
             Files.deleteIfExists(tmp);
         }
         fsyncDirectory(dir);
+    }
+
+    /**
+     * Temporary files are created owner-only (0600); the files we publish are ordinary results that
+     * other users of the machine may read, like any file written with the default umask.
+     */
+    private static void shareReadable(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its default permissions apply
+        }
     }
 
     /** Appends one line (a newline is added) and forces it to disk, for append-only logs. */

@@ -1,0 +1,171 @@
+package dev.vaeforge.cli;
+
+import dev.vaeforge.cli.data.DatasetResolver;
+import dev.vaeforge.runtime.VaeRuntime;
+import dev.vaeforge.runtime.VaeforgeException;
+import dev.vaeforge.runtime.data.ImageDataset;
+import dev.vaeforge.runtime.eval.EvalOutputs;
+import dev.vaeforge.runtime.eval.EvalSettings;
+import dev.vaeforge.runtime.eval.EvaluationResult;
+import dev.vaeforge.runtime.eval.Evaluator;
+import dev.vaeforge.runtime.eval.Lpips;
+import dev.vaeforge.runtime.eval.MarkdownTable;
+import dev.vaeforge.runtime.eval.MetricName;
+import dev.vaeforge.runtime.eval.RunningStats;
+import dev.vaeforge.runtime.io.AtomicFiles;
+import dev.vaeforge.runtime.session.Device;
+import dev.vaeforge.trainer.train.ProgressBar;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = {"Evaluate bundles on a dataset with ONNX Runtime: reconstruction metrics (BCE, MSE, PSNR, KL, ELBO, "
+                + "SSIM, GMSD, LPIPS) and generation metrics (prior samples against their reconstructions). Writes "
+                + "metrics.json, metrics.csv (per image), metrics.md, best/worst/sample grids and report.html. With "
+                + "several bundles, each goes to OUT/<bundle name>/ and OUT/comparison.md has one row per model.",
+                "Example: vaeforge evaluate bundles/vae --data shapes:n=2000,seed=9 --out eval/vae"})
+final class EvaluateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "BUNDLE", description = "One or more bundle directories.")
+    List<Path> bundles;
+
+    @Option(names = "--data", required = true, paramLabel = "SPEC", description = "Dataset spec (shapes..., folder:DIR).")
+    String data;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+    Path out;
+
+    @Option(names = "--overwrite", description = "Replace an existing output directory.")
+    boolean overwrite;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Evaluate only the first N images.")
+    Integer limit;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "Images per ONNX Runtime call. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--metrics", defaultValue = "all", paramLabel = "LIST",
+            description = "Comma-separated: bce, mse, psnr, kl, elbo, ssim, gmsd, lpips, or all. Default: ${DEFAULT-VALUE}.")
+    String metrics;
+
+    @Option(names = "--lpips-model", paramLabel = "FILE", description = "An LPIPS ONNX graph (two [-1,1] NCHW inputs, one "
+            + "distance per pair; see runtime/README.md). Without it LPIPS is reported as not computed.")
+    Path lpipsModel;
+
+    @Option(names = "--samples", defaultValue = "1000", description = "Prior samples for the generation metrics (0 = none). Default: ${DEFAULT-VALUE}.")
+    int samples;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the prior samples and of the ELBO's posterior draw. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Mixin
+    InputOptions input;
+
+    @Mixin
+    DeviceOption device;
+
+    @Override
+    public Integer call() throws IOException {
+        EvalSettings settings = new EvalSettings(limit, batchSize, MetricName.parseList(metrics, "--metrics"), samples, seed);
+        Device dev = device.parse();
+        checkDistinctNames();
+        if (Files.exists(out) && !overwrite) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, out + " already exists; choose another --out or pass --overwrite");
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        List<EvaluationResult> results = new ArrayList<>();
+        try (Lpips lp = openLpips(dev)) {
+            for (Path bundle : bundles) {
+                Path target = bundles.size() == 1 ? out : out.resolve(bundle.toAbsolutePath().normalize().getFileName().toString());
+                results.add(evaluateOne(bundle, target, settings, dev, lp));
+                print(o, results.get(results.size() - 1), target);
+            }
+        }
+        if (bundles.size() > 1) {
+            String table = MarkdownTable.comparison(results);
+            AtomicFiles.write(out.resolve("comparison.md"), ("# Comparison on " + data + "\n\n" + table).getBytes(StandardCharsets.UTF_8));
+            o.println();
+            o.print(table);
+            o.printf("comparison table %s%n", out.resolve("comparison.md").toAbsolutePath());
+        }
+        return 0;
+    }
+
+    private EvaluationResult evaluateOne(Path bundle, Path target, EvalSettings settings, Device dev, Lpips lp) throws IOException {
+        try (VaeRuntime rt = VaeRuntime.open(bundle, dev, settings.batchSize())) {
+            ImageDataset ds;
+            try {
+                ds = DatasetResolver.open(data, input.options(rt.imageShape()));
+            } catch (IllegalArgumentException e) {
+                throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--data " + data + ": " + e.getMessage(), e);
+            }
+            EvaluationResult.DatasetRef ref = new EvaluationResult.DatasetRef(data, null, ds.description(), ds.fingerprint(),
+                    ds.size());
+            Evaluator ev = new Evaluator(rt, settings, lp, dev,
+                    new EvalProgressBar(spec.commandLine().getErr(), ProgressBar.isTerminal(), bundle.getFileName().toString()));
+            java.util.Set<MetricName> columns = java.util.EnumSet.copyOf(settings.metrics());
+            if (lp == null) {
+                columns.remove(MetricName.LPIPS);
+            }
+            try (EvalOutputs outputs = EvalOutputs.create(target, overwrite, columns)) {
+                return ev.evaluate(ds, ref, bundle, outputs);
+            }
+        }
+    }
+
+    private Lpips openLpips(Device dev) {
+        if (lpipsModel == null) {
+            return null;
+        }
+        return LpipsAdapter.open(lpipsModel, dev);
+    }
+
+    private void checkDistinctNames() {
+        Set<String> names = new HashSet<>();
+        for (Path b : bundles) {
+            if (!names.add(b.toAbsolutePath().normalize().getFileName().toString())) {
+                throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "two bundles are called '"
+                        + b.getFileName() + "'; their results would share OUT/" + b.getFileName() + "; rename one");
+            }
+        }
+    }
+
+    private static void print(PrintWriter o, EvaluationResult r, Path target) {
+        o.printf(Locale.ROOT, "%s: %d images, %.1f images/s%n", r.bundle().path(), r.dataset().images(),
+                r.throughput().imagesPerSecond());
+        line(o, "reconstruction", r.reconstruction());
+        if (r.generation() != null) {
+            line(o, "generation", r.generation());
+        }
+        r.notComputed().forEach((k, v) -> o.printf("  %s not computed: %s%n", k, v));
+        o.printf("  report %s%n", target.resolve(EvalOutputs.REPORT).toAbsolutePath());
+    }
+
+    private static void line(PrintWriter o, String what, Map<String, RunningStats.Summary> m) {
+        StringBuilder sb = new StringBuilder("  " + what + ":");
+        m.forEach((k, s) -> sb.append(' ').append(k).append(' ').append(fmt(s.mean())));
+        o.println(sb);
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.2f" : "%.5f", v);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.vaeforge.runtime.eval;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * metrics.json: every value of one evaluation, what it was computed on and how. Written last and
+ * atomically, with {@code complete = true}; a file without it was not written by a finished run.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record EvaluationResult(
+        String format,
+        int formatVersion,
+        boolean complete,
+        String createdAt,
+        BundleRef bundle,
+        DatasetRef dataset,
+        SettingsRef settings,
+        Map<String, RunningStats.Summary> reconstruction,
+        Map<String, RunningStats.Summary> generation,
+        Map<String, String> notComputed,
+        Map<String, String> estimation,
+        Throughput throughput,
+        Map<String, String> versions,
+        Map<String, String> files) {
+
+    public static final String FORMAT = "vaeforge-evaluation";
+    public static final int VERSION = 1;
+
+    /** Which bundle: its directory, manifest id, family and the sha256 of its manifest.json. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record BundleRef(String path, String id, String family, String manifestSha256, String runDirectory) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DatasetRef(String spec, String split, String description, String fingerprint, int images) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SettingsRef(Integer limit, int batchSize, List<String> metrics, int samples, long seed, String device,
+                              String lpipsModel) {
+    }
+
+    /** Wall time of the reconstruction pass and of the generation pass, and images per second. */
+    public record Throughput(int images, double seconds, double imagesPerSecond, int samples, double sampleSeconds) {
+    }
+}

@@ -1,0 +1,336 @@
+package dev.vaeforge.runtime.eval;
+
+import ai.onnxruntime.OrtException;
+import dev.vaeforge.runtime.VaeRuntime;
+import dev.vaeforge.runtime.VaeforgeException;
+import dev.vaeforge.runtime.bundle.BundleFormat;
+import dev.vaeforge.runtime.bundle.Manifest;
+import dev.vaeforge.runtime.data.FolderDataset;
+import dev.vaeforge.runtime.data.ImageDataset;
+import dev.vaeforge.runtime.data.ImageShape;
+import dev.vaeforge.runtime.io.Hashing;
+import dev.vaeforge.runtime.metrics.ImageQualityMetrics;
+import dev.vaeforge.runtime.metrics.PixelMetrics;
+import dev.vaeforge.runtime.metrics.Quality;
+import dev.vaeforge.runtime.ops.Posterior;
+import dev.vaeforge.runtime.session.Device;
+import dev.vaeforge.runtime.session.Sessions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Streams a dataset through a bundle in batches and computes the reconstruction metrics of every
+ * image (against its posterior-mean reconstruction) and, with {@code samples > 0}, the generation
+ * metrics (prior samples against their own reconstructions). Per-image values go to a CSV as they
+ * are computed and into running summaries, so memory does not grow with the dataset; image decoding
+ * runs on a background thread while ONNX Runtime works.
+ */
+public final class Evaluator {
+    static final int GRID_IMAGES = 16;
+    static final int SAMPLE_GRID = 64;
+
+    private final VaeRuntime rt;
+    private final EvalSettings settings;
+    private final Lpips lpips;
+    private final Device device;
+    private final EvalListener listener;
+    /** Requested metrics that cannot apply to this bundle's images, with the reason. */
+    private final Map<String, String> inapplicable = new LinkedHashMap<>();
+
+    /** @param lpips the LPIPS graph, or null: LPIPS is then reported as not computed, never as a number */
+    public Evaluator(VaeRuntime rt, EvalSettings settings, Lpips lpips, Device device, EvalListener listener) {
+        this.rt = rt;
+        this.settings = applicable(settings, rt.imageShape());
+        this.lpips = lpips;
+        this.device = device;
+        this.listener = listener;
+    }
+
+    /**
+     * Evaluates {@code data} and writes every output file into {@code out} (see {@link EvalOutputs}).
+     *
+     * @param dataset spec, split, description and fingerprint of {@code data}, for metrics.json (the image
+     *     count recorded is the number actually evaluated)
+     */
+    public EvaluationResult evaluate(ImageDataset data, EvaluationResult.DatasetRef dataset, Path bundleDir,
+                                     EvalOutputs out) {
+        ImageShape shape = rt.imageShape();
+        if (!data.shape().equals(shape)) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, dataset.spec() + " has " + data.shape()
+                    + " images but the bundle expects " + shape + " (channels x height x width); pass --resize to "
+                    + "centre-crop and resize, or use data of the model's size");
+        }
+        int n = settings.limit() == null ? data.size() : Math.min(settings.limit(), data.size());
+        if (n == 0) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, dataset.spec() + ": the dataset is empty");
+        }
+        Map<MetricName, RunningStats> rec = new EnumMap<>(MetricName.class);
+        Map<MetricName, RunningStats> gen = new EnumMap<>(MetricName.class);
+        Map<String, String> notComputed = new LinkedHashMap<>();
+        if (settings.has(MetricName.LPIPS) && lpips == null) {
+            notComputed.put("lpips", "no LPIPS graph given (--lpips-model FILE); LPIPS weights cannot be bundled");
+        }
+        notComputed.putAll(inapplicable);
+        TopImages best = new TopImages(GRID_IMAGES);
+        TopImages worst = new TopImages(GRID_IMAGES);
+        long t0 = System.nanoTime();
+        try (ImageQualityMetrics quality = needsQuality() ? qualityMetrics() : null;
+             Prefetcher pre = new Prefetcher(data, n, settings.batchSize(), 2)) {
+            Prefetcher.Batch b;
+            while ((b = pre.next()) != null) {
+                reconstructionBatch(b, data, quality, rec, best, worst, out);
+                listener.onProgress("reconstruction", b.from() + b.count(), n, (System.nanoTime() - t0) / 1e9);
+            }
+            double recSeconds = (System.nanoTime() - t0) / 1e9;
+            long t1 = System.nanoTime();
+            float[] sampleGrid = settings.samples() > 0 ? generation(quality, gen) : null;
+            double genSeconds = (System.nanoTime() - t1) / 1e9;
+            out.writeGrids(best.sorted(), worst.sorted(), sampleGrid, Math.min(SAMPLE_GRID, settings.samples()), shape,
+                    settings.has(MetricName.SSIM));
+            EvaluationResult result = new EvaluationResult(EvaluationResult.FORMAT, EvaluationResult.VERSION, true,
+                    Instant.now().toString(), bundleRef(bundleDir),
+                    new EvaluationResult.DatasetRef(dataset.spec(), dataset.split(), dataset.description(),
+                            dataset.fingerprint(), n), settingsRef(),
+                    summaries(rec), settings.samples() > 0 ? summaries(gen) : null, notComputed, estimation(),
+                    new EvaluationResult.Throughput(n, recSeconds, n / recSeconds, settings.samples(), genSeconds),
+                    versions(), out.fileNames(settings.samples() > 0));
+            out.finish(result);
+            return result;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VaeforgeException(VaeforgeException.Code.IO, "evaluation interrupted", e);
+        } catch (OrtException e) {
+            throw new VaeforgeException(VaeforgeException.Code.IO, "ONNX Runtime failed during evaluation: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SSIM needs an 11x11 window and GMSD 2x2 pixels; smaller images get "not computed" with the reason. */
+    private EvalSettings applicable(EvalSettings settings, ImageShape shape) {
+        Map<String, String> notComputed = inapplicable;
+        java.util.EnumSet<MetricName> m = java.util.EnumSet.copyOf(settings.metrics());
+        int side = Math.min(shape.height(), shape.width());
+        if (side < dev.vaeforge.runtime.metrics.QualityConstants.SSIM_WINDOW && m.remove(MetricName.SSIM)) {
+            notComputed.put("ssim", "images are " + shape.height() + "x" + shape.width() + ", smaller than SSIM's "
+                    + dev.vaeforge.runtime.metrics.QualityConstants.SSIM_WINDOW + "x"
+                    + dev.vaeforge.runtime.metrics.QualityConstants.SSIM_WINDOW + " window");
+        }
+        if (side < dev.vaeforge.runtime.metrics.QualityConstants.GMSD_MIN_SIDE && m.remove(MetricName.GMSD)) {
+            notComputed.put("gmsd", "images are smaller than 2x2");
+        }
+        return new EvalSettings(settings.limit(), settings.batchSize(), m, settings.samples(), settings.seed());
+    }
+
+    private void reconstructionBatch(Prefetcher.Batch batch, ImageDataset data, ImageQualityMetrics quality,
+                                     Map<MetricName, RunningStats> rec, TopImages best, TopImages worst,
+                                     EvalOutputs out) throws OrtException, IOException {
+        int b = batch.count();
+        float[] x = batch.pixels();
+        ImageShape shape = rt.imageShape();
+        int per = shape.size();
+        Posterior post = rt.encode(x, b);
+        float[] xHat = rt.decode(post.mu(), b);
+        Map<MetricName, double[]> v = new EnumMap<>(MetricName.class);
+        if (settings.has(MetricName.MSE) || settings.has(MetricName.PSNR)) {
+            double[] mse = PixelMetrics.mse(x, xHat, b, shape);
+            put(v, MetricName.MSE, mse);
+            if (settings.has(MetricName.PSNR)) {
+                double[] psnr = new double[b];
+                for (int i = 0; i < b; i++) {
+                    psnr[i] = PixelMetrics.psnr(mse[i]);
+                }
+                v.put(MetricName.PSNR, psnr);
+            }
+        }
+        if (settings.has(MetricName.BCE)) {
+            v.put(MetricName.BCE, PixelMetrics.bce(x, xHat, b, shape));
+        }
+        double[] kl = PixelMetrics.kl(post.mu(), post.logvar(), b, post.dim());
+        put(v, MetricName.KL, kl);
+        if (settings.has(MetricName.ELBO)) {
+            v.put(MetricName.ELBO, elbo(x, post, kl, batch.from()));
+        }
+        qualityInto(quality, x, xHat, b, v);
+        if (settings.has(MetricName.LPIPS) && lpips != null) {
+            v.put(MetricName.LPIPS, lpips.distance(x, xHat, b, shape));
+        }
+        for (int i = 0; i < b; i++) {
+            int idx = batch.from() + i;
+            for (Map.Entry<MetricName, double[]> e : v.entrySet()) {
+                rec.computeIfAbsent(e.getKey(), k -> new RunningStats()).add(e.getValue()[i]);
+            }
+            double score = v.containsKey(MetricName.SSIM) ? v.get(MetricName.SSIM)[i] : -v.get(MetricName.MSE)[i];
+            best.offer(idx, score, x, xHat, i * per, per);
+            worst.offer(idx, -score, x, xHat, i * per, per);
+            out.csvRow(idx, imageId(data, idx), v, i);
+        }
+    }
+
+    /** Only requested metrics reach the outputs; MSE and KL are always needed internally. */
+    private void put(Map<MetricName, double[]> v, MetricName m, double[] values) {
+        if (settings.has(m) || m == MetricName.MSE) {
+            v.put(m, values);
+        }
+    }
+
+    private void qualityInto(ImageQualityMetrics quality, float[] a, float[] b, int n, Map<MetricName, double[]> v)
+            throws OrtException {
+        if (quality == null) {
+            return;
+        }
+        Quality[] q = quality.quality(a, b, n, rt.imageShape());
+        double[] ssim = new double[n];
+        double[] gmsd = new double[n];
+        for (int i = 0; i < n; i++) {
+            ssim[i] = q[i].ssim();
+            gmsd[i] = q[i].gmsd();
+        }
+        if (settings.has(MetricName.SSIM)) {
+            v.put(MetricName.SSIM, ssim);
+        }
+        if (settings.has(MetricName.GMSD)) {
+            v.put(MetricName.GMSD, gmsd);
+        }
+    }
+
+    /** Single-sample Monte Carlo ELBO: log p(x|z) - KL with one z ~ q(z|x), seeded by (seed, image index). */
+    private double[] elbo(float[] x, Posterior post, double[] kl, int firstIndex) {
+        int n = post.n();
+        int d = post.dim();
+        float[] z = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            Random r = new Random(settings.seed() * 1_000_003L + firstIndex + i);
+            for (int j = 0; j < d; j++) {
+                int k = i * d + j;
+                z[k] = (float) (post.mu()[k] + Math.exp(0.5 * post.logvar()[k]) * r.nextGaussian());
+            }
+        }
+        float[] p = rt.decode(z, n);
+        int per = rt.imageShape().size();
+        Manifest.Likelihood lik = rt.manifest().likelihood();
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            double logp = "gaussian".equals(lik.type())
+                    ? LogLikelihood.gaussian(x, p, i * per, per, lik.sigma())
+                    : LogLikelihood.bernoulli(x, p, i * per, per);
+            out[i] = logp - kl[i];
+        }
+        return out;
+    }
+
+    /** Prior samples x_g, each against its own reconstruction; returns the first samples for the grid. */
+    private float[] generation(ImageQualityMetrics quality, Map<MetricName, RunningStats> gen) throws OrtException {
+        int total = settings.samples();
+        int d = rt.latentDim();
+        int per = rt.imageShape().size();
+        int shown = Math.min(SAMPLE_GRID, total);
+        float[] grid = new float[shown * per];
+        Random r = new Random(settings.seed());
+        long t0 = System.nanoTime();
+        for (int from = 0; from < total; from += settings.batchSize()) {
+            int b = Math.min(settings.batchSize(), total - from);
+            float[] z = new float[b * d];
+            for (int i = 0; i < z.length; i++) {
+                z[i] = (float) r.nextGaussian();
+            }
+            float[] xg = rt.decode(z, b);
+            float[] xr = rt.reconstruct(xg, b);
+            Map<MetricName, double[]> v = new EnumMap<>(MetricName.class);
+            double[] mse = PixelMetrics.mse(xg, xr, b, rt.imageShape());
+            if (settings.has(MetricName.MSE)) {
+                v.put(MetricName.MSE, mse);
+            }
+            if (settings.has(MetricName.PSNR)) {
+                double[] psnr = new double[b];
+                for (int i = 0; i < b; i++) {
+                    psnr[i] = PixelMetrics.psnr(mse[i]);
+                }
+                v.put(MetricName.PSNR, psnr);
+            }
+            qualityInto(quality, xg, xr, b, v);
+            if (settings.has(MetricName.LPIPS) && lpips != null) {
+                v.put(MetricName.LPIPS, lpips.distance(xg, xr, b, rt.imageShape()));
+            }
+            for (Map.Entry<MetricName, double[]> e : v.entrySet()) {
+                RunningStats s = gen.computeIfAbsent(e.getKey(), k -> new RunningStats());
+                for (double value : e.getValue()) {
+                    s.add(value);
+                }
+            }
+            if (from < shown) {
+                System.arraycopy(xg, 0, grid, from * per, Math.min(b, shown - from) * per);
+            }
+            listener.onProgress("generation", from + b, total, (System.nanoTime() - t0) / 1e9);
+        }
+        return grid;
+    }
+
+    private boolean needsQuality() {
+        return settings.has(MetricName.SSIM) || settings.has(MetricName.GMSD);
+    }
+
+    private ImageQualityMetrics qualityMetrics() {
+        if (device.kind() == Device.Kind.CPU) {
+            try {
+                return new ImageQualityMetrics();
+            } catch (OrtException e) {
+                throw new VaeforgeException(VaeforgeException.Code.DEVICE, "cannot create SSIM/GMSD sessions: " + e.getMessage(), e);
+            }
+        }
+        return new ImageQualityMetrics(Sessions.environment(), Sessions.options(device));
+    }
+
+    private static String imageId(ImageDataset data, int idx) {
+        return data instanceof FolderDataset f ? f.relativePath(idx) : Integer.toString(idx);
+    }
+
+    private static Map<String, RunningStats.Summary> summaries(Map<MetricName, RunningStats> stats) {
+        Map<String, RunningStats.Summary> out = new LinkedHashMap<>();
+        stats.forEach((k, v) -> out.put(k.id(), v.summary()));
+        return out;
+    }
+
+    private Map<String, String> estimation() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("reconstruction", "decoder(posterior mean mu(x)); per-image values averaged over images");
+        m.put("elbo", "single-sample Monte Carlo estimate in nats per image: log p(x|z) - KL(q(z|x) || N(0, I)) with one "
+                + "z ~ q(z|x) seeded by (seed, image index); log p(x|z) is the bundle's " + rt.manifest().likelihood().type()
+                + " log-likelihood summed over pixels and channels");
+        m.put("generation", "z ~ N(0, I) seeded; each decoded sample x_g is compared with decoder(mu(x_g))");
+        m.put("psnr", "mean over images of 10 log10(1 / MSE); identical images (+infinity) are counted in 'infinite' "
+                + "and left out of the mean");
+        m.put("ssim", "Wang et al. 2004 as scikit-image (Gaussian 11x11, sigma 1.5, valid filtering, per channel mean)");
+        m.put("gmsd", "Xue et al. 2014 as piq (luma, 2x2 average pooling, Prewitt/3, c = 170/255^2)");
+        return m;
+    }
+
+    private EvaluationResult.SettingsRef settingsRef() {
+        return new EvaluationResult.SettingsRef(settings.limit(), settings.batchSize(),
+                settings.metrics().stream().map(MetricName::id).toList(), settings.samples(), settings.seed(),
+                device.toString(), lpips == null ? null : lpips.description());
+    }
+
+    private EvaluationResult.BundleRef bundleRef(Path dir) throws IOException {
+        Manifest m = rt.manifest();
+        String run = m.provenance() == null ? null : m.provenance().runDirectory();
+        return new EvaluationResult.BundleRef(dir.toAbsolutePath().toString(), m.id(), m.family(),
+                Hashing.sha256(dir.resolve(BundleFormat.MANIFEST)), run);
+    }
+
+    private static Map<String, String> versions() {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("vaeforge", dev.vaeforge.runtime.onnx.Versions.vaeforge());
+        v.put("onnxRuntime", dev.vaeforge.runtime.onnx.Versions.onnxRuntime());
+        v.put("java", System.getProperty("java.version"));
+        v.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        v.put("arch", System.getProperty("os.arch"));
+        return v;
+    }
+}
