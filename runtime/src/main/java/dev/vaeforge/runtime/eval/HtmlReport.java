@@ -138,7 +138,7 @@ final class HtmlReport {
         int ht = 220;
         int l = 56;
         int b = 34;
-        int t = 28;
+        int t = 40;
         int rr = 12;
         double minX = Double.MAX_VALUE;
         double maxX = -Double.MAX_VALUE;
@@ -173,7 +173,7 @@ final class HtmlReport {
             double py = ht - b - (ht - b - t) * i / 4.0;
             s.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>", l, w - rr, py, py));
             s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%s</text>", l - 6, py + 4,
-                    EvalOutputs.fmt(y).replaceAll("0+$", "").replaceAll("\\.$", "")));
+                    tick(y)));
         }
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\">epoch %.0f</text>", l, ht - 8, minX));
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%.0f</text>", w - rr, ht - 8, maxX));
@@ -190,10 +190,22 @@ final class HtmlReport {
             }
             String c = COLOURS[k % COLOURS.length];
             s.append("<polyline fill=\"none\" stroke=\"").append(c).append("\" stroke-width=\"2\" points=\"").append(pts).append("\"/>");
-            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"lg\" fill=\"%s\">%s</text>",
-                    w - rr - 150 + 75 * k, 18, c, esc(fields.get(k))));
+            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"lg\" fill=\"%s\">&#9632; %s</text>",
+                    l + 90 * k, 32, c, esc(fields.get(k))));
         }
         return s.append("</svg>").toString();
+    }
+
+    /** Axis labels short enough for the margin: 3 significant digits without exponent clutter. */
+    static String tick(double y) {
+        double a = Math.abs(y);
+        if (a >= 1000) {
+            return String.format(Locale.ROOT, "%.0f", y);
+        }
+        if (a >= 10) {
+            return String.format(Locale.ROOT, "%.1f", y);
+        }
+        return a >= 0.01 || a == 0 ? String.format(Locale.ROOT, "%.3f", y) : String.format(Locale.ROOT, "%.1e", y);
     }
 
     static String esc(String s) {
