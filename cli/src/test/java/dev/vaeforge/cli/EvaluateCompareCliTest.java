@@ -59,6 +59,31 @@ class EvaluateCompareCliTest {
     }
 
     @Test
+    void lpipsFromAUserGraphIsComputedOrRefusedBeforeWork() throws IOException {
+        Path graph = tmp.resolve("lpips.onnx");
+        Files.write(graph, dev.vaeforge.runtime.metrics.lpips.LpipsAlexNetGraph.build(
+                dev.vaeforge.runtime.metrics.lpips.LpipsWeights.random(7)).toByteArray());
+        Path rgb = TestBundles.vae(tmp.resolve("rgb32"), 3, 32);
+        Path out = tmp.resolve("lp");
+        CliRun r = CliRun.of("evaluate", rgb.toString(), "--data", "shapes:n=6,size=32,rgb", "--samples", "4",
+                "--lpips-model", graph.toString(), "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        EvaluationResult m = Json.read(out.resolve("metrics.json"), EvaluationResult.class);
+        assertTrue(m.reconstruction().get("lpips").mean() > 0, "a distance between different images");
+        assertEquals(4, m.generation().get("lpips").count());
+        assertTrue(m.settings().lpipsModel().startsWith("lpips.onnx (sha256 "), m.settings().lpipsModel());
+        assertTrue(Files.readAllLines(out.resolve("metrics.csv")).get(0).endsWith(",lpips"));
+
+        Path small = tmp.resolve("lp16");
+        CliRun refused = CliRun.of("evaluate", bundle.toString(), "--data", "shapes:n=6,size=16", "--lpips-model",
+                graph.toString(), "--out", small.toString());
+        assertEquals(2, refused.exitCode(), refused.toString());
+        assertFalse(Files.exists(small));
+        assertFails(2, "not-a-graph.onnx", "evaluate", rgb.toString(), "--data", "shapes:n=6,size=32,rgb",
+                "--lpips-model", tmp.resolve("not-a-graph.onnx").toString(), "--out", small.toString());
+    }
+
+    @Test
     void evaluateBadInputs() {
         Path out = tmp.resolve("bad");
         assertFails(2, "--limit must be >= 1, got 0", "evaluate", bundle.toString(), "--data", "shapes", "--limit", "0",

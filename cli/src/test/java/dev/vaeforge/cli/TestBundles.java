@@ -17,7 +17,11 @@ final class TestBundles {
     }
 
     static Path vae(Path out) {
-        VaeConfig cfg = new VaeConfig(1, 16, 4, List.of(8, 8), Likelihood.BERNOULLI, 0);
+        return vae(out, 1, 16);
+    }
+
+    static Path vae(Path out, int channels, int size) {
+        VaeConfig cfg = new VaeConfig(channels, size, 4, List.of(8, 8), Likelihood.BERNOULLI, 0);
         try (NDManager m = NDManager.newBaseManager()) {
             ConvVae vae = new ConvVae(cfg);
             vae.initialize(m, DataType.FLOAT32, vae.inputShape(2));

@@ -67,6 +67,9 @@ public final class Evaluator {
                     + "centre-crop and resize, or use data of the model's size");
         }
         int n = settings.limit() == null ? data.size() : Math.min(settings.limit(), data.size());
+        if (lpips != null && settings.has(MetricName.LPIPS)) {
+            lpips.check(shape);
+        }
         if (n == 0) {
             throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, dataset.spec() + ": the dataset is empty");
         }

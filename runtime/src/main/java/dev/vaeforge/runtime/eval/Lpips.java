@@ -6,6 +6,10 @@ import dev.vaeforge.runtime.data.ImageShape;
 public interface Lpips extends AutoCloseable {
     double[] distance(float[] a, float[] b, int n, ImageShape shape);
 
+    /** Fails (before any work) if the graph cannot take images of {@code shape}. */
+    default void check(ImageShape shape) {
+    }
+
     /** What was used (file and hash), for the report. */
     String description();
 

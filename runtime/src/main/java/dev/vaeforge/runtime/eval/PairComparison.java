@@ -60,6 +60,9 @@ public final class PairComparison {
         }
         ImageShape shape = a.shape();
         Map<String, String> notComputed = new LinkedHashMap<>();
+        if (lpips != null && metrics.contains(MetricName.LPIPS)) {
+            lpips.check(shape);
+        }
         EnumSet<MetricName> todo = EnumSet.copyOf(metrics);
         if (todo.contains(MetricName.LPIPS) && lpips == null) {
             todo.remove(MetricName.LPIPS);
