@@ -11,7 +11,6 @@ import dev.vaeforge.runtime.data.ImageShape;
 import dev.vaeforge.runtime.io.Hashing;
 import dev.vaeforge.runtime.metrics.ImageQualityMetrics;
 import dev.vaeforge.runtime.metrics.PixelMetrics;
-import dev.vaeforge.runtime.metrics.Quality;
 import dev.vaeforge.runtime.ops.Posterior;
 import dev.vaeforge.runtime.session.Device;
 import dev.vaeforge.runtime.session.Sessions;
@@ -140,66 +139,31 @@ public final class Evaluator {
         int per = shape.size();
         Posterior post = rt.encode(x, b);
         float[] xHat = rt.decode(post.mu(), b);
-        Map<MetricName, double[]> v = new EnumMap<>(MetricName.class);
-        if (settings.has(MetricName.MSE) || settings.has(MetricName.PSNR)) {
-            double[] mse = PixelMetrics.mse(x, xHat, b, shape);
-            put(v, MetricName.MSE, mse);
-            if (settings.has(MetricName.PSNR)) {
-                double[] psnr = new double[b];
-                for (int i = 0; i < b; i++) {
-                    psnr[i] = PixelMetrics.psnr(mse[i]);
-                }
-                v.put(MetricName.PSNR, psnr);
-            }
-        }
+        Map<MetricName, double[]> v = PairMetrics.compute(x, xHat, b, shape, settings.metrics(), quality, lpips);
         if (settings.has(MetricName.BCE)) {
             v.put(MetricName.BCE, PixelMetrics.bce(x, xHat, b, shape));
         }
         double[] kl = PixelMetrics.kl(post.mu(), post.logvar(), b, post.dim());
-        put(v, MetricName.KL, kl);
+        if (settings.has(MetricName.KL)) {
+            v.put(MetricName.KL, kl);
+        }
         if (settings.has(MetricName.ELBO)) {
             v.put(MetricName.ELBO, elbo(x, post, kl, batch.from()));
         }
-        qualityInto(quality, x, xHat, b, v);
-        if (settings.has(MetricName.LPIPS) && lpips != null) {
-            v.put(MetricName.LPIPS, lpips.distance(x, xHat, b, shape));
+        double[] mse = v.get(MetricName.MSE);
+        double[] ssim = v.get(MetricName.SSIM);
+        if (!settings.has(MetricName.MSE)) {
+            v.remove(MetricName.MSE);
         }
         for (int i = 0; i < b; i++) {
             int idx = batch.from() + i;
             for (Map.Entry<MetricName, double[]> e : v.entrySet()) {
                 rec.computeIfAbsent(e.getKey(), k -> new RunningStats()).add(e.getValue()[i]);
             }
-            double score = v.containsKey(MetricName.SSIM) ? v.get(MetricName.SSIM)[i] : -v.get(MetricName.MSE)[i];
+            double score = ssim != null ? ssim[i] : -mse[i];
             best.offer(idx, score, x, xHat, i * per, per);
             worst.offer(idx, -score, x, xHat, i * per, per);
             out.csvRow(idx, imageId(data, idx), v, i);
-        }
-    }
-
-    /** Only requested metrics reach the outputs; MSE and KL are always needed internally. */
-    private void put(Map<MetricName, double[]> v, MetricName m, double[] values) {
-        if (settings.has(m) || m == MetricName.MSE) {
-            v.put(m, values);
-        }
-    }
-
-    private void qualityInto(ImageQualityMetrics quality, float[] a, float[] b, int n, Map<MetricName, double[]> v)
-            throws OrtException {
-        if (quality == null) {
-            return;
-        }
-        Quality[] q = quality.quality(a, b, n, rt.imageShape());
-        double[] ssim = new double[n];
-        double[] gmsd = new double[n];
-        for (int i = 0; i < n; i++) {
-            ssim[i] = q[i].ssim();
-            gmsd[i] = q[i].gmsd();
-        }
-        if (settings.has(MetricName.SSIM)) {
-            v.put(MetricName.SSIM, ssim);
-        }
-        if (settings.has(MetricName.GMSD)) {
-            v.put(MetricName.GMSD, gmsd);
         }
     }
 
@@ -245,22 +209,8 @@ public final class Evaluator {
             }
             float[] xg = rt.decode(z, b);
             float[] xr = rt.reconstruct(xg, b);
-            Map<MetricName, double[]> v = new EnumMap<>(MetricName.class);
-            double[] mse = PixelMetrics.mse(xg, xr, b, rt.imageShape());
-            if (settings.has(MetricName.MSE)) {
-                v.put(MetricName.MSE, mse);
-            }
-            if (settings.has(MetricName.PSNR)) {
-                double[] psnr = new double[b];
-                for (int i = 0; i < b; i++) {
-                    psnr[i] = PixelMetrics.psnr(mse[i]);
-                }
-                v.put(MetricName.PSNR, psnr);
-            }
-            qualityInto(quality, xg, xr, b, v);
-            if (settings.has(MetricName.LPIPS) && lpips != null) {
-                v.put(MetricName.LPIPS, lpips.distance(xg, xr, b, rt.imageShape()));
-            }
+            Map<MetricName, double[]> v = PairMetrics.compute(xg, xr, b, rt.imageShape(), settings.metrics(), quality, lpips);
+            v.keySet().retainAll(settings.metrics());
             for (Map.Entry<MetricName, double[]> e : v.entrySet()) {
                 RunningStats s = gen.computeIfAbsent(e.getKey(), k -> new RunningStats());
                 for (double value : e.getValue()) {

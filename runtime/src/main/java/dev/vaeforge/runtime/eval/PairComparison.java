@@ -7,8 +7,6 @@ import dev.vaeforge.runtime.data.ImageDataset;
 import dev.vaeforge.runtime.data.ImageShape;
 import dev.vaeforge.runtime.io.AtomicFiles;
 import dev.vaeforge.runtime.metrics.ImageQualityMetrics;
-import dev.vaeforge.runtime.metrics.PixelMetrics;
-import dev.vaeforge.runtime.metrics.Quality;
 import dev.vaeforge.runtime.session.Device;
 import dev.vaeforge.runtime.session.Sessions;
 import java.io.IOException;
@@ -87,28 +85,7 @@ public final class PairComparison {
                 int k = Math.min(batchSize, n - from);
                 float[] x = a.batch(idx, from, k);
                 float[] y = b.batch(idx, from, k);
-                Map<MetricName, double[]> v = new EnumMap<>(MetricName.class);
-                double[] mse = PixelMetrics.mse(x, y, k, shape);
-                v.put(MetricName.MSE, mse);
-                double[] psnr = new double[k];
-                for (int i = 0; i < k; i++) {
-                    psnr[i] = PixelMetrics.psnr(mse[i]);
-                }
-                v.put(MetricName.PSNR, psnr);
-                if (q != null) {
-                    Quality[] qs = q.quality(x, y, k, shape);
-                    double[] ssim = new double[k];
-                    double[] gmsd = new double[k];
-                    for (int i = 0; i < k; i++) {
-                        ssim[i] = qs[i].ssim();
-                        gmsd[i] = qs[i].gmsd();
-                    }
-                    v.put(MetricName.SSIM, ssim);
-                    v.put(MetricName.GMSD, gmsd);
-                }
-                if (todo.contains(MetricName.LPIPS)) {
-                    v.put(MetricName.LPIPS, lpips.distance(x, y, k, shape));
-                }
+                Map<MetricName, double[]> v = PairMetrics.compute(x, y, k, shape, todo, q, lpips);
                 for (int i = 0; i < k; i++) {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("name", names.get(from + i));
