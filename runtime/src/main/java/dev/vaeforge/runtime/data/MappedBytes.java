@@ -1,6 +1,7 @@
 package dev.vaeforge.runtime.data;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -19,11 +20,13 @@ final class MappedBytes {
     /** 1 GiB: a power of two, well below the 2 GiB limit of one buffer. */
     static final long CHUNK = 1L << 30;
 
+    private final Path file;
     private final MappedByteBuffer[] chunks;
     private final long chunkSize;
     private final long length;
 
-    private MappedBytes(MappedByteBuffer[] chunks, long chunkSize, long length) {
+    private MappedBytes(Path file, MappedByteBuffer[] chunks, long chunkSize, long length) {
+        this.file = file;
         this.chunks = chunks;
         this.chunkSize = chunkSize;
         this.length = length;
@@ -51,11 +54,20 @@ final class MappedBytes {
                 chunks[i] = ch.map(FileChannel.MapMode.READ_ONLY, offset + start, Math.min(chunkSize, length - start));
             }
         }
-        return new MappedBytes(chunks, chunkSize, length);
+        return new MappedBytes(file, chunks, chunkSize, length);
     }
 
     long length() {
         return length;
+    }
+
+    /**
+     * What a read of a page that no longer exists becomes: the JVM reports the SIGBUS of a mapped file
+     * that was truncated underneath us as an {@link InternalError}; the caller rethrows this instead.
+     */
+    UncheckedIOException shrunk(InternalError e) {
+        return new UncheckedIOException(new IOException(file + ": the file shrank while it was memory-mapped"
+                + " (rewritten or truncated by another program?); open the dataset again", e));
     }
 
     /** Copies {@code count} bytes from {@code position} into {@code dst[off..]}. */

@@ -64,6 +64,14 @@ final class MappedImages {
         if (index < 0 || index >= count) {
             throw new IndexOutOfBoundsException("image " + index + " of " + count);
         }
+        try {
+            readStored(index, dst, off);
+        } catch (InternalError e) {
+            throw bytes.shrunk(e);
+        }
+    }
+
+    private void readStored(int index, float[] dst, int off) {
         int n = shape.size();
         long position = (long) index * n * dtype.bytes;
         boolean transpose = layout == Layout.NHWC && shape.channels() > 1;

@@ -76,8 +76,8 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape, long dataOffs
             throw new DataFileException(name, size == 0 ? "empty file, not a NumPy .npy array"
                     : "not a NumPy .npy file (" + size + " bytes, shorter than any .npy header)");
         }
-        ByteBuffer pre = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-        readFully(ch, pre, 0);
+        ByteBuffer pre = ByteBuffer.allocate((int) Math.min(12, size)).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, pre, 0, name);
         byte[] magic = Arrays.copyOf(pre.array(), 6);
         if (!Arrays.equals(magic, MAGIC)) {
             throw new DataFileException(name, "not a NumPy .npy file (it does not start with \\x93NUMPY)");
@@ -89,6 +89,9 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape, long dataOffs
         if (major == 1) {
             headerLength = pre.getShort(8) & 0xffff;
             lengthEnd = 10;
+        } else if ((major == 2 || major == 3) && size < 12) {
+            throw new DataFileException(name, "truncated .npy file (" + size + " bytes, shorter than a version "
+                    + major + " header)");
         } else if (major == 2 || major == 3) {
             headerLength = pre.getInt(8) & 0xffffffffL;
             lengthEnd = 12;
@@ -105,7 +108,7 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape, long dataOffs
                     + " bytes, the file has " + size + ")");
         }
         ByteBuffer hb = ByteBuffer.allocate((int) headerLength);
-        readFully(ch, hb, lengthEnd);
+        readFully(ch, hb, lengthEnd, name);
         String text = new String(hb.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         Map<String, Object> dict = new DictParser(text, name).parse();
         Object descr = dict.get("descr");
@@ -160,11 +163,11 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape, long dataOffs
         return out.array();
     }
 
-    private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+    private static void readFully(FileChannel ch, ByteBuffer buf, long position, String name) throws IOException {
         while (buf.hasRemaining()) {
             int n = ch.read(buf, position + buf.position());
             if (n < 0) {
-                throw new IOException("unexpected end of file");
+                throw new DataFileException(name, "the file ended while its header was read (changed meanwhile?)");
             }
         }
         buf.flip();
