@@ -79,6 +79,11 @@ public final class Subset implements ImageDataset {
         return base.skipped();
     }
 
+    /** The part's name, e.g. "train". */
+    public String name() {
+        return name;
+    }
+
     /** The dataset this is a part of. */
     public ImageDataset base() {
         return base;
