@@ -3,7 +3,10 @@ package dev.vaeforge.cli;
 import dev.vaeforge.cli.data.DatasetResolver;
 import dev.vaeforge.runtime.VaeRuntime;
 import dev.vaeforge.runtime.VaeforgeException;
+import dev.vaeforge.runtime.data.DatasetOptions;
 import dev.vaeforge.runtime.data.ImageDataset;
+import dev.vaeforge.runtime.data.Split;
+import dev.vaeforge.runtime.data.Splits;
 import dev.vaeforge.runtime.eval.EvalOutputs;
 import dev.vaeforge.runtime.eval.EvalSettings;
 import dev.vaeforge.runtime.eval.EvaluationResult;
@@ -80,6 +83,9 @@ final class EvaluateCommand implements Callable<Integer> {
     InputOptions input;
 
     @Mixin
+    DataOptions dataOptions;
+
+    @Mixin
     DeviceOption device;
 
     @Override
@@ -112,13 +118,17 @@ final class EvaluateCommand implements Callable<Integer> {
     private EvaluationResult evaluateOne(Path bundle, Path target, EvalSettings settings, Device dev, Lpips lp) throws IOException {
         try (VaeRuntime rt = VaeRuntime.open(bundle, dev, settings.batchSize())) {
             ImageDataset ds;
+            Split split = dataOptions.split();
             try {
-                ds = DatasetResolver.open(data, input.options(rt.imageShape()));
+                DatasetOptions options = dataOptions.apply(input.options(rt.imageShape()), spec.commandLine().getErr());
+                ImageDataset all = DatasetResolver.open(data, options);
+                ds = split == null ? all : Splits.part(all, split, options.splitSizes());
             } catch (IllegalArgumentException e) {
                 throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--data " + data + ": " + e.getMessage(), e);
             }
-            EvaluationResult.DatasetRef ref = new EvaluationResult.DatasetRef(data, null, ds.description(), ds.fingerprint(),
-                    ds.size());
+            EvaluationResult.DatasetRef ref = new EvaluationResult.DatasetRef(data,
+                    split == null ? null : split.name().toLowerCase(java.util.Locale.ROOT), ds.description(),
+                    ds.fingerprint(), ds.size());
             Evaluator ev = new Evaluator(rt, settings, lp, dev,
                     new EvalProgressBar(spec.commandLine().getErr(), ProgressBar.isTerminal(), bundle.getFileName().toString()));
             java.util.Set<MetricName> columns = java.util.EnumSet.copyOf(settings.metrics());

@@ -29,6 +29,7 @@ public final class Main {
         }
         if (e instanceof dev.vaeforge.runtime.data.BadFilesException
                 || e instanceof dev.vaeforge.runtime.image.ImageReadException
+                || e instanceof dev.vaeforge.runtime.data.DataFileException
                 || e instanceof java.nio.file.NoSuchFileException) {
             return VaeforgeException.Code.BAD_INPUT;
         }

@@ -5,9 +5,13 @@ import dev.vaeforge.runtime.VaeRuntime;
 import dev.vaeforge.runtime.VaeforgeException;
 import dev.vaeforge.runtime.data.ArrayDataset;
 import dev.vaeforge.runtime.data.BadFile;
+import dev.vaeforge.runtime.data.DatasetOptions;
 import dev.vaeforge.runtime.data.FolderDataset;
 import dev.vaeforge.runtime.data.ImageDataset;
 import dev.vaeforge.runtime.data.ImageShape;
+import dev.vaeforge.runtime.data.Split;
+import dev.vaeforge.runtime.data.Splits;
+import dev.vaeforge.runtime.data.Subset;
 import dev.vaeforge.runtime.image.ImageGrid;
 import dev.vaeforge.runtime.io.AtomicFiles;
 import java.io.IOException;
@@ -40,7 +44,8 @@ final class ReconstructCommand implements Callable<Integer> {
     Path bundle;
 
     @Option(names = "--input", required = true, paramLabel = "DIR|FILE|SPEC",
-            description = "A folder of images, one image file, or a dataset spec (shapes..., folder:DIR).")
+            description = "A folder of images, one image file, or a dataset spec (shapes..., folder:DIR, celeba:DIR,"
+                    + " idx:DIR, npy:FILE).")
     String input;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
@@ -57,6 +62,10 @@ final class ReconstructCommand implements Callable<Integer> {
 
     @Mixin
     DeviceOption device;
+
+    /** --split picks a part of a dataset (its own split, or the seeded one train uses); default: all images. */
+    @Mixin
+    DataOptions dataOptions;
 
     @Override
     public Integer call() throws IOException {
@@ -114,21 +123,29 @@ final class ReconstructCommand implements Callable<Integer> {
 
     private ImageDataset open(ImageShape shape) throws IOException {
         Path p = Path.of(input);
+        Split split = dataOptions.split();
         try {
             if (Files.isRegularFile(p)) {
+                if (split != null) {
+                    throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--split needs a dataset, but --input "
+                            + input + " is one image file");
+                }
                 float[] x = Files2.readImage(p, shape, inputOptions.resize);
                 return new ArrayDataset(p.getFileName().toString(), shape, x, null, null);
             }
-            if (Files.isDirectory(p)) {
-                return FolderDataset.open(p, inputOptions.options(shape));
-            }
-            return DatasetResolver.open(input, inputOptions.options(shape));
+            DatasetOptions options = dataOptions.apply(inputOptions.options(shape), spec.commandLine().getErr());
+            ImageDataset all = Files.isDirectory(p) ? FolderDataset.open(p, options)
+                    : DatasetResolver.open(input, options);
+            return split == null ? all : Splits.part(all, split, options.splitSizes());
         } catch (IllegalArgumentException e) {
             throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--input " + input + ": " + e.getMessage(), e);
         }
     }
 
     private static String outputName(ImageDataset data, int idx) {
+        if (data instanceof Subset s && s.base() instanceof FolderDataset) {
+            return outputName(s.base(), s.baseIndex(idx));
+        }
         if (data instanceof FolderDataset f) {
             String rel = f.relativePath(idx).replace('\\', '/');
             int dot = rel.lastIndexOf('.');
@@ -143,11 +160,12 @@ final class ReconstructCommand implements Callable<Integer> {
     }
 
     private void reportSkipped(ImageDataset data, PrintWriter o) throws IOException {
-        if (data instanceof FolderDataset f && !f.skipped().isEmpty()) {
-            List<BadFile> bad = f.skipped();
+        List<BadFile> bad = data.skipped();
+        if (!bad.isEmpty()) {
             StringBuilder sb = new StringBuilder();
             for (BadFile b : bad) {
-                sb.append(b.path()).append('\t').append(b.reason()).append('\n');
+                sb.append(b.path().replaceAll("[\t\r\n]", " ")).append('\t')
+                        .append(b.reason().replaceAll("[\t\r\n]", " ")).append('\n');
             }
             AtomicFiles.write(out.resolve("skipped.tsv"), sb.toString().getBytes(StandardCharsets.UTF_8));
             o.printf("skipped %d unreadable images, listed in %s%n", bad.size(), out.resolve("skipped.tsv").toAbsolutePath());

@@ -6,9 +6,11 @@ import dev.vaeforge.runtime.bundle.ModelFamily;
 import dev.vaeforge.runtime.data.DatasetOptions;
 import dev.vaeforge.runtime.data.ImageDataset;
 import dev.vaeforge.runtime.data.ImageShape;
+import dev.vaeforge.runtime.data.Subset;
 import dev.vaeforge.trainer.model.Likelihood;
 import dev.vaeforge.trainer.model.ModelConfig;
 import dev.vaeforge.trainer.model.VaeConfig;
+import dev.vaeforge.trainer.run.DatasetInfo;
 import dev.vaeforge.trainer.run.TrainingRun;
 import dev.vaeforge.trainer.train.ProgressBar;
 import dev.vaeforge.trainer.train.TrainConfig;
@@ -38,7 +40,9 @@ final class TrainCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--data", defaultValue = "shapes", paramLabel = "SPEC",
-            description = "Dataset: shapes[:n=N,size=S,rgb,seed=K] (built in) or folder:DIR. Default: ${DEFAULT-VALUE}.")
+            description = "Dataset: shapes[:n=N,size=S,rgb,seed=K] (built in), folder:DIR[,labels],"
+                    + " celeba:DIR[,crop=148|178|none], idx:DIR, npy:FILE[,labels=FILE][,layout=nhwc|nchw]."
+                    + " Default: ${DEFAULT-VALUE}.")
     String data;
 
     @Option(names = "--out", required = true, paramLabel = "RUN", description = "Run directory to create.")
@@ -64,7 +68,8 @@ final class TrainCommand implements Callable<Integer> {
             + "(shapes: 64; folders: the first image's, or this size with --resize).")
     Integer imageSize;
 
-    @Option(names = "--channels", paramLabel = "1|3", description = "Image channels; default: the dataset's.")
+    @Option(names = "--channels", paramLabel = "1|3", description = "Image channels; default: the dataset's (with"
+            + " --image-size alone: shapes as generated, idx 1, others 3).")
     Integer channels;
 
     @Option(names = "--likelihood", defaultValue = "bernoulli", paramLabel = "bernoulli|gaussian",
@@ -84,8 +89,9 @@ final class TrainCommand implements Callable<Integer> {
             + "CUDA needs a libtorch 2.7.1+cu128 via PYTORCH_LIBRARY_PATH and PYTORCH_FLAVOR=cu128. Default: ${DEFAULT-VALUE}.")
     String device;
 
-    @Option(names = "--test-fraction", defaultValue = "0.1", description = "Held-out fraction for the test loss. Default: ${DEFAULT-VALUE}.")
-    double testFraction;
+    @Option(names = "--limit", paramLabel = "N", description = "Use only the first N images of the train split and"
+            + " of the held-out split (quick runs).")
+    Integer limit;
 
     @Option(names = "--keep-checkpoints", defaultValue = "3", description = "Checkpoints kept (plus the best). Default: ${DEFAULT-VALUE}.")
     int keepCheckpoints;
@@ -95,6 +101,13 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin
     InputOptions input;
+
+    /** --split picks the held-out part the test loss is computed on (valid or test). */
+    @Mixin
+    DataOptions dataOptions;
+
+    /** Items the dataset skipped in the last {@link #train} call. */
+    private int skipped;
 
     /** Completion candidates for --model. */
     static final class Families implements Iterable<String> {
@@ -113,6 +126,10 @@ final class TrainCommand implements Callable<Integer> {
                 s.finalMetrics().trainLoss(), s.finalMetrics().testLoss(), s.finalMetrics().testRecon(),
                 s.finalMetrics().testKl(), s.epochs(), s.steps());
         out.printf("wall time      %.1f s (%.0f images/s training)%n", s.wallSeconds(), s.meanImagesPerSecond());
+        if (skipped > 0) {
+            out.printf("skipped        %d bad items, listed in %s%n", skipped,
+                    this.out.resolve(dev.vaeforge.trainer.run.RunLayout.SKIPPED).toAbsolutePath());
+        }
         out.printf("next           vaeforge export %s --out BUNDLE%n", this.out);
         return 0;
     }
@@ -122,13 +139,20 @@ final class TrainCommand implements Callable<Integer> {
         ModelFamily family = family();
         Likelihood lik = Likelihood.parse(likelihood);
         ImageShape requested = requestedShape();
-        ImageDataset dataset;
+        if (limit != null && limit < 2) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--limit must be >= 2, got " + limit);
+        }
+        DatasetResolver.TrainingData parts;
         try {
-            DatasetOptions opts = input.options(requested);
-            dataset = DatasetResolver.open(data, opts);
+            DatasetOptions opts = dataOptions.apply(input.options(requested), spec.commandLine().getErr());
+            parts = DatasetResolver.training(data, dataOptions.split(), opts);
         } catch (IllegalArgumentException e) {
             throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--data " + data + ": " + e.getMessage(), e);
         }
+        ImageDataset dataset = parts.all();
+        skipped = dataset.skipped().size();
+        Subset train = first(parts.train(), limit);
+        Subset test = first(parts.test(), limit);
         ImageShape shape = dataset.shape();
         if (shape.height() != shape.width()) {
             throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--data " + data + " has " + shape.height() + "x"
@@ -140,11 +164,26 @@ final class TrainCommand implements Callable<Integer> {
         };
         TrainConfig config = TrainConfig.builder(modelConfig, data).optEpochs(epochs).optBatchSize(batchSize)
                 .optLearningRate(learningRate).optSeed(seed).optDevice(device).optKeepCheckpoints(keepCheckpoints)
-                .optTestFraction(testFraction).optThreads(threads).build();
+                .optTestFraction(dataOptions.testFraction).optThreads(threads).build();
         TrainListener[] listeners = new TrainListener[extra.length + 1];
         listeners[0] = new ProgressBar(progress, ProgressBar.isTerminal());
         System.arraycopy(extra, 0, listeners, 1, extra.length);
-        return TrainingRun.run(config, dataset, out, overwrite, listeners);
+        String split = parts.split() + (limit != null ? "; first " + limit + " images of each part (--limit)" : "");
+        return TrainingRun.run(config, DatasetInfo.of(data, dataset, train, test, split), train, test, out, overwrite,
+                listeners);
+    }
+
+    /** The first {@code limit} images of {@code part}, or all of it. */
+    private static Subset first(Subset part, Integer limit) {
+        if (limit == null || limit >= part.size()) {
+            return part;
+        }
+        int[] indices = new int[limit];
+        for (int i = 0; i < limit; i++) {
+            indices[i] = part.baseIndex(i);
+        }
+        return new Subset(part.base(), indices, part.name() + ", first "
+                + limit);
     }
 
     private ModelFamily family() {
@@ -163,8 +202,10 @@ final class TrainCommand implements Callable<Integer> {
             throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--channels must be 1 or 3, got " + channels);
         }
         int size = imageSize != null ? imageSize : 64;
-        return new ImageShape(channels != null ? channels : (DatasetResolver.isShapes(data) ? (data.contains("rgb") ? 3 : 1) : 3),
-                size, size);
+        int c = channels != null ? channels
+                : DatasetResolver.isShapes(data) ? (data.contains("rgb") ? 3 : 1)
+                : data.strip().toLowerCase(java.util.Locale.ROOT).startsWith("idx:") ? 1 : 3;
+        return new ImageShape(c, size, size);
     }
 
     /** Four stride-2 stages for 64 px and up, fewer for small images (a 4x4 or larger bottleneck). */

@@ -8,6 +8,8 @@ import dev.vaeforge.runtime.data.DatasetOptions;
 import dev.vaeforge.runtime.data.Datasets;
 import dev.vaeforge.runtime.data.ImageDataset;
 import dev.vaeforge.runtime.data.ImageShape;
+import dev.vaeforge.runtime.data.Split;
+import dev.vaeforge.runtime.data.Splits;
 import dev.vaeforge.runtime.data.Subset;
 import java.io.IOException;
 import java.util.HashSet;
@@ -29,18 +31,23 @@ import java.util.Set;
  * When {@link DatasetOptions#shape()} is set it must be square; it supplies the size and channels the
  * spec leaves out, and contradicting it is an error. The other options do not apply to shapes.
  *
- * <p>Splits: {@link #openSplit} splits any dataset with a seeded shuffle ({@link Subset#split}); by
- * default 10% of the images (rounded, at least 1) go to the test part, split seed 0. The split seed is
- * separate from the shapes generation seed, so the same images can be split differently.
+ * <p>Splits ({@link #openSplit}, {@link #training}): a dataset's own split where it has one (CelebA, IDX),
+ * otherwise the seeded split of {@link DatasetOptions#splitSizes()} (by default 10% test, no
+ * validation images, split seed 0). The split seed is separate from the shapes generation seed and
+ * from the training seed, so the same images can be split differently and a later evaluation selects
+ * the same test images.
  */
 public final class DatasetResolver {
-    public static final double DEFAULT_TEST_FRACTION = 0.1;
-    public static final long DEFAULT_SPLIT_SEED = 0;
     private static final String SHAPES = "shapes";
     private static final String SHAPES_KEYS = "n=COUNT, size=PIXELS, rgb, gray, seed=LONG";
 
-    /** A train/test split of one dataset. */
-    public record Split(ImageDataset train, ImageDataset test) {
+    /**
+     * What a training run uses: the whole dataset, the part it trains on and the part it tests on.
+     *
+     * @param heldOut which part {@code test} is
+     * @param split   how the parts were chosen, for the run's provenance
+     */
+    public record TrainingData(ImageDataset all, Subset train, Subset test, Split heldOut, String split) {
     }
 
     private DatasetResolver() {
@@ -59,31 +66,27 @@ public final class DatasetResolver {
         return Datasets.open(spec, options);
     }
 
-    /** {@code spec} split with the defaults: 10% test, split seed 0. */
-    public static Split openSplit(String spec, DatasetOptions options) throws IOException {
-        return openSplit(spec, options, -1, DEFAULT_SPLIT_SEED);
+    /** The images of {@code split} of {@code spec} (see the class comment for how parts are chosen). */
+    public static Subset openSplit(String spec, Split split, DatasetOptions options) throws IOException {
+        return Splits.part(open(spec, options), split, options.splitSizes());
     }
 
     /**
-     * @param testCount images in the test part; negative for the default ({@link #defaultTestCount})
+     * The train part and a held-out part of {@code spec}.
+     *
+     * @param heldOut the part to test on, {@code valid} or {@code test}; null for the default: valid where
+     *                the dataset has validation images, else test ({@link Splits#heldOut})
      */
-    public static Split openSplit(String spec, DatasetOptions options, int testCount, long splitSeed)
-            throws IOException {
-        return split(open(spec, options), testCount, splitSeed);
-    }
-
-    public static Split split(ImageDataset dataset, int testCount, long splitSeed) {
-        int test = testCount < 0 ? defaultTestCount(dataset.size()) : testCount;
-        Subset[] parts = Subset.split(dataset, test, splitSeed);
-        return new Split(parts[0], parts[1]);
-    }
-
-    /** 10% of {@code n}, rounded, at least 1 when {@code n >= 2}; 0 for a single image. */
-    public static int defaultTestCount(int n) {
-        if (n < 2) {
-            return 0;
+    public static TrainingData training(String spec, Split heldOut, DatasetOptions options) throws IOException {
+        if (heldOut == Split.TRAIN) {
+            throw new IllegalArgumentException("a run trains on the train split and tests on another: choose valid"
+                    + " or test");
         }
-        return (int) Math.max(1, Math.min(n - 1, Math.round(n * DEFAULT_TEST_FRACTION)));
+        ImageDataset all = open(spec, options);
+        Split h = heldOut != null ? heldOut : Splits.heldOut(all, options.splitSizes());
+        Subset train = Splits.part(all, Split.TRAIN, options.splitSizes());
+        Subset test = Splits.part(all, h, options.splitSizes());
+        return new TrainingData(all, train, test, h, Splits.describe(all, options.splitSizes()) + "; tested on " + h);
     }
 
     public static boolean isShapes(String spec) {

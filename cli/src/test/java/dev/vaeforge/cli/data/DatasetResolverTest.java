@@ -14,6 +14,8 @@ import dev.vaeforge.runtime.data.DatasetOptions;
 import dev.vaeforge.runtime.data.FolderDataset;
 import dev.vaeforge.runtime.data.ImageDataset;
 import dev.vaeforge.runtime.data.ImageShape;
+import dev.vaeforge.runtime.data.Split;
+import dev.vaeforge.runtime.data.SplitSizes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,10 +29,12 @@ class DatasetResolverTest {
     @Test
     void plainShapesIsTheDocumentedDefault() throws IOException {
         assertEquals(ShapesSpec.DEFAULT, DatasetResolver.parseShapes("shapes", null));
-        DatasetResolver.Split split = DatasetResolver.openSplit("shapes", DatasetOptions.defaults());
+        DatasetResolver.TrainingData split = DatasetResolver.training("shapes", null, DatasetOptions.defaults());
         assertEquals(new ImageShape(1, 64, 64), split.train().shape());
         assertEquals(410, split.test().size());
         assertEquals(4096 - 410, split.train().size());
+        assertEquals(Split.TEST, split.heldOut());
+        assertEquals("seeded split: 10% test, 0% valid, seed 0; tested on test", split.split());
         assertEquals(List.of("square", "ellipse", "heart"), split.train().labelNames());
         assertTrue(split.test().description().startsWith("shapes:n=4096,size=64,gray,seed=0 (4096 images"),
                 split.test().description());
@@ -92,18 +96,21 @@ class DatasetResolverTest {
 
     @Test
     void splitSizesAndSeedAreSettable() throws IOException {
-        DatasetResolver.Split a = DatasetResolver.openSplit("shapes:n=100,size=16", DatasetOptions.defaults(), 25, 1);
-        assertEquals(75, a.train().size());
-        assertEquals(25, a.test().size());
-        DatasetResolver.Split b = DatasetResolver.openSplit("shapes:n=100,size=16", DatasetOptions.defaults(), 25, 2);
-        assertNotEquals(a.test().fingerprint(), b.test().fingerprint());
-        DatasetResolver.Split again = DatasetResolver.openSplit("shapes:n=100,size=16", DatasetOptions.defaults(), 25, 1);
-        assertEquals(a.test().fingerprint(), again.test().fingerprint());
+        DatasetOptions one = DatasetOptions.defaults().withSplitSizes(new SplitSizes(0.1, 0.25, 1));
+        DatasetResolver.TrainingData a = DatasetResolver.training("shapes:n=100,size=16", null, one);
+        assertEquals(65, a.train().size());
+        assertEquals(10, a.test().size(), "validation images exist, so the run tests on them");
+        assertEquals(Split.VALID, a.heldOut());
+        assertEquals(25, DatasetResolver.openSplit("shapes:n=100,size=16", Split.TEST, one).size());
+        DatasetOptions two = DatasetOptions.defaults().withSplitSizes(new SplitSizes(0.1, 0.25, 2));
+        assertNotEquals(a.test().fingerprint(), DatasetResolver.training("shapes:n=100,size=16", null, two).test()
+                .fingerprint());
+        assertEquals(a.test().fingerprint(), DatasetResolver.training("shapes:n=100,size=16", Split.VALID, one).test()
+                .fingerprint());
         assertThrows(IllegalArgumentException.class,
-                () -> DatasetResolver.openSplit("shapes:n=10,size=16", DatasetOptions.defaults(), 10, 0));
-        assertEquals(0, DatasetResolver.defaultTestCount(1));
-        assertEquals(1, DatasetResolver.defaultTestCount(2));
-        assertEquals(410, DatasetResolver.defaultTestCount(4096));
+                () -> DatasetResolver.training("shapes:n=100,size=16", Split.TRAIN, one));
+        assertThrows(IllegalArgumentException.class, () -> DatasetResolver.openSplit("shapes:n=2,size=16", Split.TRAIN,
+                DatasetOptions.defaults().withSplitSizes(new SplitSizes(0.4, 0.4, 0))));
     }
 
     @Test
@@ -112,10 +119,10 @@ class DatasetResolverTest {
         SampleImages.writeTo(dir.resolve("b.png"), SampleFormat.PNG_GRAY, 16, 16, 1);
         ImageDataset ds = DatasetResolver.open("folder:" + dir, DatasetOptions.defaults());
         assertTrue(ds instanceof FolderDataset);
-        assertEquals(1, DatasetResolver.openSplit("folder:" + dir, DatasetOptions.defaults()).test().size());
+        assertEquals(1, DatasetResolver.openSplit("folder:" + dir, Split.TEST, DatasetOptions.defaults()).size());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> DatasetResolver.open("npy:/x.npy", DatasetOptions.defaults()));
-        assertTrue(e.getMessage().startsWith("unknown dataset scheme 'npy'"), e.getMessage());
+                () -> DatasetResolver.open("lmdb:/x", DatasetOptions.defaults()));
+        assertTrue(e.getMessage().startsWith("unknown dataset scheme 'lmdb'"), e.getMessage());
         // "shapesque" is not the shapes dataset
         assertThrows(IllegalArgumentException.class, () -> DatasetResolver.open("shapesque", DatasetOptions.defaults()));
     }

@@ -12,7 +12,16 @@ public class BadFilesException extends IOException {
     private final transient List<BadFile> badFiles;
 
     public BadFilesException(String dataset, int total, List<BadFile> badFiles, String advice) {
-        super(message(dataset, total, badFiles, advice));
+        this(dataset, total, badFiles, advice, "image file", "image files");
+    }
+
+    /**
+     * @param one  what one item is called in the message, e.g. "image"
+     * @param many the plural, e.g. "images"
+     */
+    public BadFilesException(String dataset, int total, List<BadFile> badFiles, String advice, String one,
+            String many) {
+        super(message(dataset, total, badFiles, advice, one, many));
         this.badFiles = List.copyOf(badFiles);
     }
 
@@ -20,10 +29,11 @@ public class BadFilesException extends IOException {
         return badFiles;
     }
 
-    private static String message(String dataset, int total, List<BadFile> bad, String advice) {
+    private static String message(String dataset, int total, List<BadFile> bad, String advice, String one,
+            String many) {
         StringBuilder sb = new StringBuilder();
         sb.append(dataset).append(": ").append(bad.size()).append(" of ").append(total)
-                .append(total == 1 ? " image file cannot" : " image files cannot").append(" be used");
+                .append(' ').append(total == 1 ? one : many).append(" cannot").append(" be used");
         for (int i = 0; i < Math.min(LISTED, bad.size()); i++) {
             sb.append("\n  ").append(bad.get(i));
         }

@@ -1,7 +1,6 @@
 package dev.vaeforge.runtime.data;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -9,11 +8,19 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Opens datasets from command-line specs {@code scheme:argument}. The runtime knows {@code folder:DIR};
- * further readers ({@code celeba:}, {@code idx:}, {@code npy:}) are added as entries of
- * {@link #SCHEMES}: one line each, no parsing changes. The built-in {@code shapes} dataset is not here:
- * its generator lives in vaeforge-fixtures, which the runtime must not depend on, so the CLI resolves it
- * and delegates everything else to this class.
+ * Opens datasets from command-line specs {@code scheme:PATH[,key=value...]}:
+ * <pre>
+ *   folder:DIR[,labels]                         image files under DIR; labels = first sub-folder names
+ *   celeba:DIR[,crop=148|178|none]              aligned CelebA: images, attributes, own split
+ *   idx:DIR                                     MNIST-format IDX files (gz or not), own train/t10k split
+ *   npy:FILE[,labels=FILE][,layout=nhwc|nchw]   a NumPy uint8/float32 image array, memory-mapped
+ * </pre>
+ * Each scheme is one entry of {@link #SCHEMES}. The built-in {@code shapes} dataset is not here: its
+ * generator lives in vaeforge-fixtures, which the runtime must not depend on, so the CLI resolves it and
+ * delegates everything else to this class.
+ *
+ * <p>{@link #open} returns the whole dataset; {@link #openSplit} one part of it ({@link Splits}): the
+ * dataset's own split where it has one, else the seeded split of {@link DatasetOptions#splitSizes()}.
  */
 public final class Datasets {
     /** A scheme: how to write it (for messages) and how to open it. */
@@ -24,9 +31,11 @@ public final class Datasets {
 
     static {
         Map<String, Scheme> m = new LinkedHashMap<>();
-        m.put("folder", new Scheme("folder:DIR (every PNG/JPEG/BMP/GIF/TIFF file under DIR)",
-                (arg, options) -> FolderDataset.open(Path.of(arg), options)));
-        // celeba:DIR, idx:DIR and npy:FILE go here.
+        m.put("folder", new Scheme("folder:DIR[,labels] (every PNG/JPEG/BMP/GIF/TIFF file under DIR)",
+                Datasets::openFolder));
+        m.put("celeba", new Scheme(CelebaDataset.USAGE, CelebaDataset::open));
+        m.put("idx", new Scheme(IdxDataset.USAGE, IdxDataset::open));
+        m.put("npy", new Scheme(NpyDataset.USAGE, NpyDataset::open));
         SCHEMES = Collections.unmodifiableMap(m);
     }
 
@@ -61,6 +70,23 @@ public final class Datasets {
                     + s.usage());
         }
         return s.provider().open(argument, options);
+    }
+
+    /**
+     * The images of {@code split} of {@code spec}: its own split where it has one (CelebA, IDX), else the
+     * seeded split of {@code options.splitSizes()}.
+     *
+     * @throws IllegalArgumentException if the dataset has no images in that split
+     */
+    public static ImageDataset openSplit(String spec, Split split, DatasetOptions options) throws IOException {
+        return Splits.part(open(spec, options), split, options.splitSizes());
+    }
+
+    private static ImageDataset openFolder(String argument, DatasetOptions options) throws IOException {
+        SpecArguments args = SpecArguments.parse("folder", argument, java.util.Set.of("labels"),
+                "folder:DIR[,labels]");
+        boolean labels = args.flag("labels") || options.folderLabels();
+        return FolderDataset.open(args.path(), options.withFolderLabels(labels));
     }
 
     /** The schemes {@link #open} understands, in the order they are listed in messages. */

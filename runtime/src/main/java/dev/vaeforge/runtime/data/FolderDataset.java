@@ -238,6 +238,7 @@ public final class FolderDataset implements ImageDataset {
     }
 
     /** Files left out because they could not be used (empty unless skip-bad was set). */
+    @Override
     public List<BadFile> skipped() {
         return skipped;
     }

@@ -2,7 +2,6 @@ package dev.vaeforge.runtime.data;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 
 /** A view of some images of another dataset, e.g. a seeded train/test split. */
 public final class Subset implements ImageDataset {
@@ -31,17 +30,7 @@ public final class Subset implements ImageDataset {
             throw new IllegalArgumentException("test split of " + testCount + " images needs 0 <= count < " + n
                     + " (" + base.description() + ")");
         }
-        int[] perm = new int[n];
-        for (int i = 0; i < n; i++) {
-            perm[i] = i;
-        }
-        Random r = new Random(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = perm[i];
-            perm[i] = perm[j];
-            perm[j] = t;
-        }
+        int[] perm = SplitSizes.permutation(n, seed);
         int[] test = Arrays.copyOfRange(perm, 0, testCount);
         int[] train = Arrays.copyOfRange(perm, testCount, n);
         Arrays.sort(test);
@@ -72,6 +61,37 @@ public final class Subset implements ImageDataset {
     @Override
     public List<String> labelNames() {
         return base.labelNames();
+    }
+
+    @Override
+    public List<String> attributeNames() {
+        return base.attributeNames();
+    }
+
+    @Override
+    public float[] attributes(int index) {
+        return base.attributes(indices[index]);
+    }
+
+    /** The items the whole dataset left out: a part cannot tell which of them would have been its own. */
+    @Override
+    public List<BadFile> skipped() {
+        return base.skipped();
+    }
+
+    /** The part's name, e.g. "train". */
+    public String name() {
+        return name;
+    }
+
+    /** The dataset this is a part of. */
+    public ImageDataset base() {
+        return base;
+    }
+
+    /** Index in {@link #base()} of image {@code index}. */
+    public int baseIndex(int index) {
+        return indices[index];
     }
 
     @Override

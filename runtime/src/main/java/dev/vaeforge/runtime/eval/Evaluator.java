@@ -240,7 +240,11 @@ public final class Evaluator {
         return new ImageQualityMetrics(Sessions.environment(), Sessions.options(device));
     }
 
+    /** Relative path for folder images (also inside a split), else the index in the evaluated set. */
     private static String imageId(ImageDataset data, int idx) {
+        if (data instanceof dev.vaeforge.runtime.data.Subset s && s.base() instanceof FolderDataset f) {
+            return f.relativePath(s.baseIndex(idx));
+        }
         return data instanceof FolderDataset f ? f.relativePath(idx) : Integer.toString(idx);
     }
 

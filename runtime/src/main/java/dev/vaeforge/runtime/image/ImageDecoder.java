@@ -81,17 +81,10 @@ public final class ImageDecoder {
             case JPEG -> {
                 JpegStructure jpeg = JpegStructure.parse(bytes, bytes.length, name);
                 ImageHeader header = checkSize(jpeg.header(), name, maxPixels);
-                if (jpeg.precision != 8) {
-                    throw new ImageReadException(name, "unsupported JPEG (" + jpeg.precision + "-bit samples; only"
-                            + " 8-bit JPEG is supported)");
-                }
-                return switch (jpeg.frameMarker) {
-                    case JpegStructure.SOF0_BASELINE -> run(bytes, header, name, COMMONS_IMAGING);
-                    // Commons Imaging 1.0.0-alpha5 decodes baseline JPEG only.
-                    case JpegStructure.SOF1_EXTENDED, JpegStructure.SOF2_PROGRESSIVE -> run(bytes, header, name, IMAGEIO);
-                    default -> throw new ImageReadException(name, "unsupported JPEG (" + jpeg.codingName()
-                            + " coding; save it as baseline or progressive JPEG, or as PNG)");
-                };
+                checkSupported(jpeg, name);
+                // Commons Imaging 1.0.0-alpha5 decodes baseline JPEG only.
+                return run(bytes, header, name, jpeg.frameMarker == JpegStructure.SOF0_BASELINE ? COMMONS_IMAGING
+                        : IMAGEIO);
             }
             case BMP -> {
                 ImageHeader header = checkSize(SimpleHeaders.bmp(bytes, bytes.length, bytes.length, name), name, maxPixels);
@@ -120,6 +113,19 @@ public final class ImageDecoder {
         }
         String hint = looksLikeText(head, length) ? "; the file starts with text" : "";
         throw new ImageReadException(name, "not a " + ImageFileType.ALL_NAMES + " image (unrecognised header" + hint + ")");
+    }
+
+    /** 8-bit baseline, extended-sequential or progressive JPEG; anything else is an unsupported format. */
+    static void checkSupported(JpegStructure jpeg, String name) throws ImageReadException {
+        if (jpeg.precision != 8) {
+            throw new ImageReadException(name, "unsupported JPEG (" + jpeg.precision + "-bit samples; only"
+                    + " 8-bit JPEG is supported)");
+        }
+        switch (jpeg.frameMarker) {
+            case JpegStructure.SOF0_BASELINE, JpegStructure.SOF1_EXTENDED, JpegStructure.SOF2_PROGRESSIVE -> { }
+            default -> throw new ImageReadException(name, "unsupported JPEG (" + jpeg.codingName()
+                    + " coding; save it as baseline or progressive JPEG, or as PNG)");
+        }
     }
 
     static ImageHeader checkSize(ImageHeader header, String name, long maxPixels) throws ImageReadException {

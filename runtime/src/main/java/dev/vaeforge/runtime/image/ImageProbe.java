@@ -14,7 +14,8 @@ import java.nio.file.StandardOpenOption;
  * completely: chunk CRCs, scans, end markers. Larger ones are checked at both ends: the header (format,
  * size, channels) and the end marker (PNG IEND, JPEG EOI), whose absence means truncation; only when
  * that looks odd is the whole file walked. BMP: header and file length. GIF: header and trailer byte,
- * decoded when the trailer is missing. TIFF (directories can be anywhere): decoded completely. Compressed
+ * decoded when the trailer is missing. JPEG codings the decoder does not support (lossless, hierarchical,
+ * arithmetic, 12-bit) are rejected here too. TIFF (directories can be anywhere): decoded completely. Compressed
  * pixel data is otherwise not checked, so a file can still fail to decode later.
  */
 public final class ImageProbe {
@@ -48,16 +49,20 @@ public final class ImageProbe {
                     yield h;
                 }
                 case JPEG -> {
+                    JpegStructure j;
                     if (size == head.length) {
-                        yield JpegStructure.parse(head, head.length, name).header();
+                        j = JpegStructure.parse(head, head.length, name);
+                    } else {
+                        j = JpegStructure.readHeader(head, head.length, name);
+                        boolean eoi = tail.length >= 2 && (tail[tail.length - 2] & 0xff) == 0xff
+                                && (tail[tail.length - 1] & 0xff) == 0xd9;
+                        if (j == null || !eoi) {
+                            byte[] all = whole(ch, size, name);
+                            j = JpegStructure.parse(all, all.length, name);
+                        }
                     }
-                    JpegStructure j = JpegStructure.readHeader(head, head.length, name);
-                    boolean eoi = tail.length >= 2 && (tail[tail.length - 2] & 0xff) == 0xff
-                            && (tail[tail.length - 1] & 0xff) == 0xd9;
-                    if (j == null || !eoi) {
-                        byte[] all = whole(ch, size, name);
-                        j = JpegStructure.parse(all, all.length, name);
-                    }
+                    // an unsupported coding is as unusable as a corrupt file; say so before training
+                    ImageDecoder.checkSupported(j, name);
                     yield j.header();
                 }
                 case BMP -> SimpleHeaders.bmp(head, head.length, size, name);

@@ -14,6 +14,8 @@ public final class RunLayout {
     public static final String METRICS_CSV = "metrics.csv";
     public static final String SUMMARY = "summary.json";
     public static final String CHECKPOINTS = "checkpoints";
+    /** Items the dataset left out (skip-bad), one "path TAB reason" line each; absent when none were. */
+    public static final String SKIPPED = "skipped.tsv";
     public static final String CHECKPOINT_INFO = "checkpoint.json";
     /** Prefix of a checkpoint being written; never a complete checkpoint. */
     static final String TMP_PREFIX = ".tmp-";

@@ -1,5 +1,6 @@
 package dev.vaeforge.trainer.run;
 
+import dev.vaeforge.runtime.data.BadFile;
 import dev.vaeforge.runtime.io.AtomicFiles;
 import dev.vaeforge.runtime.Json;
 import dev.vaeforge.trainer.train.EpochMetrics;
@@ -16,7 +17,7 @@ import java.util.List;
  */
 public final class RunWriter {
     private static final List<String> RUN_FILES = List.of(RunLayout.SUMMARY, RunLayout.METRICS_JSONL,
-            RunLayout.METRICS_CSV, RunLayout.CONFIG);
+            RunLayout.METRICS_CSV, RunLayout.SKIPPED, RunLayout.CONFIG);
 
     private final Path dir;
     private final RunInfo info;
@@ -72,6 +73,25 @@ public final class RunWriter {
 
     public void appendMetrics(EpochMetrics m) throws IOException {
         metrics.append(m);
+    }
+
+    /**
+     * Lists the items the dataset skipped in {@code skipped.tsv}: one {@code path<TAB>reason} line each
+     * (tabs and line breaks inside a field become spaces). Writes nothing when the list is empty.
+     */
+    public void writeSkipped(List<BadFile> skipped) throws IOException {
+        if (skipped.isEmpty()) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (BadFile b : skipped) {
+            sb.append(field(b.path())).append('\t').append(field(b.reason())).append('\n');
+        }
+        AtomicFiles.writeString(dir.resolve(RunLayout.SKIPPED), sb.toString());
+    }
+
+    private static String field(String s) {
+        return s.replaceAll("[\t\r\n]", " ");
     }
 
     public void writeSummary(TrainingSummary summary) throws IOException {

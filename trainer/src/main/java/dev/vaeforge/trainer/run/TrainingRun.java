@@ -1,6 +1,7 @@
 package dev.vaeforge.trainer.run;
 
 import ai.djl.Device;
+import dev.vaeforge.runtime.data.BadFile;
 import dev.vaeforge.runtime.data.ImageDataset;
 import dev.vaeforge.runtime.data.Subset;
 import dev.vaeforge.trainer.engine.EngineSetup;
@@ -15,6 +16,7 @@ import dev.vaeforge.trainer.train.TrainingSummary;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -41,11 +43,15 @@ public final class TrainingRun {
         }
         int test = (int) Math.max(1, Math.round(dataset.size() * config.testFraction()));
         Subset[] split = Subset.split(dataset, test, config.seed());
-        return run(config, DatasetInfo.of(config.dataset(), dataset, split[0], split[1]), split[0], split[1], runDir,
-                overwrite, listeners);
+        return run(config, DatasetInfo.of(config.dataset(), dataset, split[0], split[1], "seeded split: " + test
+                + " test images, training seed " + config.seed()), split[0], split[1], runDir, overwrite, listeners);
     }
 
-    /** Trains on {@code train} and tests on {@code test}, for datasets with their own split (CelebA). */
+    /**
+     * Trains on {@code train} and tests on {@code test}: for datasets with their own split (CelebA, IDX)
+     * and for splits chosen by the caller. Items the datasets skipped as bad are listed in
+     * {@code RUN/skipped.tsv}.
+     */
     public static TrainingSummary run(TrainConfig config, DatasetInfo datasetInfo, ImageDataset train,
                                       ImageDataset test, Path runDir, boolean overwrite, TrainListener... listeners)
             throws IOException {
@@ -55,6 +61,7 @@ public final class TrainingRun {
         checkData(config, train, test);
         Device device = EngineSetup.device(config.deviceSpec());
         RunWriter writer = RunWriter.create(runDir, RunInfo.create(config, datasetInfo), overwrite);
+        writer.writeSkipped(skipped(train, test));
         List<TrainListener> ls = List.of(listeners);
         try (TrainingSession session = new TrainingSession(config, device)) {
             int steps = session.stepsPerEpoch(train.size());
@@ -94,6 +101,13 @@ public final class TrainingRun {
             ls.forEach(l -> l.onEnd(summary));
             return summary;
         }
+    }
+
+    /** The skipped items of both parts, each once (parts of one dataset share its list). */
+    private static List<BadFile> skipped(ImageDataset train, ImageDataset test) {
+        LinkedHashSet<BadFile> all = new LinkedHashSet<>(train.skipped());
+        all.addAll(test.skipped());
+        return List.copyOf(all);
     }
 
     private static void checkData(TrainConfig config, ImageDataset train, ImageDataset test) {

@@ -6,6 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vaeforge.runtime.data.ArrayDataset;
+import dev.vaeforge.runtime.data.BadFile;
+import dev.vaeforge.runtime.data.ImageDataset;
+import dev.vaeforge.runtime.data.ImageShape;
+import dev.vaeforge.runtime.data.Split;
+import dev.vaeforge.runtime.data.SplitSizes;
+import dev.vaeforge.runtime.data.Splits;
+import dev.vaeforge.runtime.data.Subset;
 import dev.vaeforge.runtime.Json;
 import dev.vaeforge.trainer.train.EpochMetrics;
 import dev.vaeforge.trainer.train.ProgressBar;
@@ -106,5 +113,58 @@ class TrainingRunTest {
         assertEquals("the training split has 8 images, fewer than one batch of 16; use a smaller batch size or more"
                 + " data", e.getMessage());
         assertFalse(Files.exists(tmp.resolve("r")));
+    }
+
+    @Test
+    void separatePartsRecordTheirSplitAndListSkippedItems() throws Exception {
+        ArrayDataset squares = Squares.dataset(60, 6);
+        List<BadFile> bad = List.of(new BadFile("img/7.png", "truncated\tPNG"), new BadFile("img/9.png", "not an image"));
+        ImageDataset all = new ImageDataset() {
+            @Override
+            public ImageShape shape() {
+                return squares.shape();
+            }
+
+            @Override
+            public int size() {
+                return squares.size();
+            }
+
+            @Override
+            public void read(int index, float[] dst, int offset) {
+                squares.read(index, dst, offset);
+            }
+
+            @Override
+            public String description() {
+                return "squares with skips";
+            }
+
+            @Override
+            public String fingerprint() {
+                return squares.fingerprint();
+            }
+
+            @Override
+            public List<BadFile> skipped() {
+                return bad;
+            }
+        };
+        SplitSizes sizes = new SplitSizes(0.1, 0.2, 0);
+        Subset train = Splits.part(all, Split.TRAIN, sizes);
+        Subset valid = Splits.part(all, Split.VALID, sizes);
+        TrainConfig cfg = Squares.config().optEpochs(1).build();
+        Path run = tmp.resolve("run");
+        TrainingRun.run(cfg, DatasetInfo.of("squares", all, train, valid, sizes.describe() + "; tested on valid"), train,
+                valid, run, false);
+        assertEquals("img/7.png\ttruncated PNG\nimg/9.png\tnot an image\n", Files.readString(run.resolve("skipped.tsv")));
+        RunDirectory rd = RunDirectory.open(run);
+        assertEquals(2, rd.dataset().skipped());
+        assertEquals(42, rd.dataset().trainImages());
+        assertEquals(6, rd.dataset().testImages());
+        assertEquals("seeded split: 20% test, 10% valid, seed 0; tested on valid", rd.dataset().split());
+
+        TrainingRun.run(cfg, squares, run, true);
+        assertFalse(Files.exists(run.resolve("skipped.tsv")), "an overwritten run does not keep the old list");
     }
 }
