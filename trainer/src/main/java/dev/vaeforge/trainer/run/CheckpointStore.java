@@ -77,6 +77,9 @@ public final class CheckpointStore {
     public Checkpoint save(Model model, SessionSnapshot snapshot, TrainingState state, EpochMetrics metrics)
             throws IOException {
         RunLayout.Position pos = new RunLayout.Position(state.position().completedEpochs(), state.position().batchesDone());
+        if (pos.completedEpochs() < 1 && pos.batchesDone() < 1) {
+            throw new IllegalArgumentException("a checkpoint before the first step is not written (position " + pos + ")");
+        }
         Optional<String> bad = snapshot.firstNonFinite();
         if (bad.isPresent()) {
             throw new NumericalFaultException(null, "refusing to write checkpoint " + pos.directoryName() + ": "

@@ -39,7 +39,8 @@ import java.util.Map;
  * <p>Every step works in its own sub-manager that is closed at the end of the step, so native memory
  * stays flat however long the run is. Before each batch the engine is reseeded from (seed, epoch,
  * batch) ({@link StepNoise}), and before the optimiser touches anything the loss terms and every
- * gradient are checked for NaN and infinity ({@link NumericalFaultException}).
+ * gradient are checked for NaN and infinity ({@link NumericalFaultException}); a refused step also
+ * puts back what the forward pass changed (batch-norm running statistics).
  */
 public final class TrainingSession implements AutoCloseable {
     /** Batches read ahead of the one being computed. */
@@ -161,6 +162,14 @@ public final class TrainingSession implements AutoCloseable {
      */
     public float[] step(BatchLoader.Batch b, int epoch, int batch, long step) {
         EngineSetup.seedBatch(StepNoise.seed(config.seed(), epoch, batch));
+        // the forward pass itself updates state that has no gradient (batch-norm running statistics):
+        // keep a copy so a refused step can put it back
+        Map<Parameter, float[]> forwardState = new LinkedHashMap<>();
+        for (Parameter p : byName.values()) {
+            if (!p.requiresGradient()) {
+                forwardState.put(p, p.getArray().toFloatArray());
+            }
+        }
         try (NDManager sm = trainer.getManager().newSubManager()) {
             NDArray x = sm.create(b.pixels(), new Shape(shape.batchShape(b.count())));
             float[] means;
@@ -179,6 +188,7 @@ public final class TrainingSession implements AutoCloseable {
             }
             if (fault != null) {
                 zeroGradients();
+                forwardState.forEach((p, v) -> p.getArray().set(v));
                 throw new NumericalFaultException(fault, "non-finite value at " + fault.describe()
                         + "; the step was not applied (weights and optimiser state are those after step "
                         + (step - 1) + ")");

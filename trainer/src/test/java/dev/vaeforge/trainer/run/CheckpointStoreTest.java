@@ -86,6 +86,19 @@ class CheckpointStoreTest {
     }
 
     @Test
+    void nonFiniteWeightsNeverReachACheckpoint() throws Exception {
+        CheckpointStore store = new CheckpointStore(run, 3);
+        try (Model m = tinyModel(true)) {
+            m.getBlock().getParameters().get(0).getValue().getArray().set(new float[] {1, Float.NaN, 2, 3, 4, 5});
+            dev.vaeforge.trainer.train.NumericalFaultException e = assertThrows(
+                    dev.vaeforge.trainer.train.NumericalFaultException.class, () -> store.save(m, metrics(1, 5)));
+            assertEquals("refusing to write checkpoint epoch-0001: parameter 'weight' holds NaN; NaN or infinite weights"
+                    + " never reach a checkpoint", e.getMessage());
+        }
+        assertEquals(List.of(), entries());
+    }
+
+    @Test
     void keepsTheLatestAndTheBest() throws Exception {
         double[] testLoss = {5, 1, 4, 3, 2};
         CheckpointStore store = new CheckpointStore(run, 2);
