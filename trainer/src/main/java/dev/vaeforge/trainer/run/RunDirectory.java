@@ -76,6 +76,14 @@ public final class RunDirectory {
         return new RunDirectory(dir, info, checkpoints, metrics, summary);
     }
 
+    /** Reads and checks only {@code dir}/config.json (what --resume needs before anything else). */
+    public static RunInfo readConfig(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new InvalidRunException("run directory " + dir + " does not exist");
+        }
+        return readInfo(dir.resolve(RunLayout.CONFIG));
+    }
+
     /** Reads and checks config.json: format, version (1 or 2) and both sections. */
     static RunInfo readInfo(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
