@@ -115,6 +115,14 @@ public final class TrainingRun {
                     + chosen.directory() + " instead; the bad one was renamed to " + moved.getFileName();
             ls.forEach(l -> l.onWarning(msg));
         }
+        String threadsNow = System.getProperty(EngineSetup.NUM_THREADS, "default");
+        String threadsThen = info.environment().getOrDefault("threads", threadsNow);
+        if (!threadsNow.equals(threadsThen)) {
+            String msg = "this process uses " + threadsNow + " PyTorch threads but the run was started with " + threadsThen
+                    + "; the result will differ from an uninterrupted run by float rounding (bit-exact resume needs the"
+                    + " same thread count: -D" + EngineSetup.NUM_THREADS + "=" + threadsThen + ", e.g. in VAEFORGE_JAVA_OPTS)";
+            ls.forEach(l -> l.onWarning(msg));
+        }
         Device device = EngineSetup.device(config.deviceSpec());
         try (TrainingSession session = new TrainingSession(config, device)) {
             TrainingState start;

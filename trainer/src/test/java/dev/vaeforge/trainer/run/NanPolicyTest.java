@@ -33,7 +33,14 @@ class NanPolicyTest {
         EngineSetup.configure(0);
     }
 
-    /** Trains Runs' run with image 0 of the training split NaN on the given reads (read 2 = epoch 2). */
+    /** Runs' run cut to 2 epochs (10 steps): the fault is in epoch 2. */
+    private static TrainConfig.Builder config() {
+        return Runs.config().optEpochs(2);
+    }
+
+    private static final int STEPS = 10;
+
+    /** Trains with image 0 of the training split NaN on the given reads (read 2 = epoch 2). */
     private TrainingSummary train(TrainConfig cfg, Path run, Set<Integer> badReads, Runs.Recorder r) throws IOException {
         ImageDataset all = Runs.data();
         Subset[] split = Subset.split(all, 20, cfg.seed());
@@ -53,7 +60,7 @@ class NanPolicyTest {
     void stopNamesTheStepFamilyAndTerm() throws IOException {
         Path run = tmp.resolve("stop");
         NumericalFaultException e = assertThrows(NumericalFaultException.class,
-                () -> train(Runs.config().build(), run, Set.of(2), new Runs.Recorder()));
+                () -> train(config().build(), run, Set.of(2), new Runs.Recorder()));
         assertTrue(e.getMessage().matches("non-finite value at step \\d+ \\(epoch 2, batch \\d\\) of family 'vae': loss"
                 + " term 'reconstruction' is NaN; the step was not applied \\(weights and optimiser state are those after"
                 + " step \\d+\\)\\. Training stopped \\(--on-nan stop\\); --on-nan skip or rollback would continue, or lower"
@@ -66,8 +73,8 @@ class NanPolicyTest {
     void skipDropsTheBatchAndGoesOn() throws IOException {
         Path run = tmp.resolve("skip");
         Runs.Recorder r = new Runs.Recorder();
-        TrainingSummary s = train(Runs.config().optOnNan(NanPolicy.SKIP).build(), run, Set.of(2), r);
-        assertEquals(Runs.STEPS - 1, s.steps(), "one batch fewer");
+        TrainingSummary s = train(config().optOnNan(NanPolicy.SKIP).build(), run, Set.of(2), r);
+        assertEquals(STEPS - 1, s.steps(), "one batch fewer");
         assertEquals(1, r.warnings.size());
         assertTrue(r.warnings.get(0).startsWith("skipped the batch at step "), r.warnings.toString());
         assertTrue(r.warnings.get(0).endsWith(" (1 of 3 allowed)"), r.warnings.toString());
@@ -82,8 +89,8 @@ class NanPolicyTest {
     void rollbackReturnsToTheLastCheckpointWithHalfTheLearningRate() throws IOException {
         Path run = tmp.resolve("rollback");
         Runs.Recorder r = new Runs.Recorder();
-        TrainingSummary s = train(Runs.config().optOnNan(NanPolicy.ROLLBACK).build(), run, Set.of(2), r);
-        assertEquals(Runs.STEPS, s.steps(), "the rolled-back steps are trained again");
+        TrainingSummary s = train(config().optOnNan(NanPolicy.ROLLBACK).build(), run, Set.of(2), r);
+        assertEquals(STEPS, s.steps(), "the rolled-back steps are trained again");
         assertEquals(1, r.warnings.size());
         assertTrue(r.warnings.get(0).contains("; rolled back to checkpoints/epoch-"), r.warnings.toString());
         assertTrue(r.warnings.get(0).contains("learning rate halved to 0.0015 (1 of 3 allowed)"), r.warnings.toString());
@@ -98,7 +105,7 @@ class NanPolicyTest {
     void rollbackGivesUpAfterTheAllowedRetries() {
         Path run = tmp.resolve("persistent");
         Runs.Recorder r = new Runs.Recorder();
-        NumericalFaultException e = assertThrows(NumericalFaultException.class, () -> train(Runs.config()
+        NumericalFaultException e = assertThrows(NumericalFaultException.class, () -> train(config()
                 .optOnNan(NanPolicy.ROLLBACK).optMaxNanRetries(2).build(), run, Set.of(2, 3, 4, 5), r));
         assertTrue(e.getMessage().endsWith("Training stopped: --on-nan rollback already handled 2 fault(s), the limit"
                 + " (--max-nan-retries) is 2"), e.getMessage());

@@ -138,6 +138,24 @@ class ResumeTest {
     }
 
     @Test
+    void aDifferentThreadCountIsWarnedAbout() throws IOException {
+        Path run = copyOfCrashed("threads");
+        String key = EngineSetup.NUM_THREADS;
+        String before = System.getProperty(key);
+        // the engine is loaded already, so this changes only what the resume sees, not the arithmetic
+        System.setProperty(key, "7");
+        Runs.Recorder r = new Runs.Recorder();
+        try {
+            TrainingRun.resume(run, Runs.data(), r);
+        } finally {
+            System.setProperty(key, before);
+        }
+        assertEquals(List.of("this process uses 7 PyTorch threads but the run was started with " + before + "; the result"
+                + " will differ from an uninterrupted run by float rounding (bit-exact resume needs the same thread count:"
+                + " -Dai.djl.pytorch.num_threads=" + before + ", e.g. in VAEFORGE_JAVA_OPTS)"), r.warnings);
+    }
+
+    @Test
     void otherDataIsRefused() throws IOException {
         Path run = copyOfCrashed("other-data");
         InvalidRunException e = assertThrows(InvalidRunException.class,
