@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -188,7 +189,7 @@ public final class TrainingSession implements AutoCloseable {
             }
             if (fault != null) {
                 zeroGradients();
-                forwardState.forEach((p, v) -> p.getArray().set(v));
+                forwardState.forEach((p, v) -> copyInto(p.getArray(), v, sm));
                 throw new NumericalFaultException(fault, "non-finite value at " + fault.describe()
                         + "; the step was not applied (weights and optimiser state are those after step "
                         + (step - 1) + ")");
@@ -285,14 +286,16 @@ public final class TrainingSession implements AutoCloseable {
             throw new IllegalArgumentException("the saved weights name parameters " + s.weights().keySet()
                     + " but this model has " + byName.keySet());
         }
-        for (Map.Entry<String, Parameter> e : byName.entrySet()) {
-            NDArray a = e.getValue().getArray();
-            float[] v = s.weights().get(e.getKey());
-            if (v.length != a.size()) {
-                throw new IllegalArgumentException("saved parameter '" + e.getKey() + "' has " + v.length
-                        + " values but the model's has " + a.size() + " (" + a.getShape() + ")");
+        try (NDManager scratch = trainer.getManager().newSubManager()) {
+            for (Map.Entry<String, Parameter> e : byName.entrySet()) {
+                NDArray a = e.getValue().getArray();
+                float[] v = s.weights().get(e.getKey());
+                if (v.length != a.size()) {
+                    throw new IllegalArgumentException("saved parameter '" + e.getKey() + "' has " + v.length
+                            + " values but the model's has " + a.size() + " (" + a.getShape() + ")");
+                }
+                copyInto(a, v, scratch);
             }
-            a.set(v);
         }
         zeroGradients();
         adam.restore(s.optimizer(), byName);
@@ -305,6 +308,17 @@ public final class TrainingSession implements AutoCloseable {
             st.restoreState(n);
         }
     }
+
+    /**
+     * Overwrites a live parameter array in place, bit for bit. An indexed assignment rather than
+     * {@code NDArray.set(float[])}: both are exact, but the latter goes through a deprecated PyTorch
+     * mode that prints a warning on every resume.
+     */
+    private static void copyInto(NDArray target, float[] values, NDManager scratch) {
+        target.set(ALL, scratch.create(values, target.getShape()));
+    }
+
+    private static final NDIndex ALL = new NDIndex("...");
 
     /** The model's parameters by their stable names (the names checkpoints use). */
     public Map<String, Parameter> parameters() {
