@@ -47,7 +47,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "BUNDLE", description = "One or more bundle directories.")
+    @Parameters(arity = "1..*", paramLabel = "BUNDLE", description = "One or more bundle directories or BUNDLE.zip archives.")
     List<Path> bundles;
 
     @Option(names = "--data", required = true, paramLabel = "SPEC", description = "Dataset spec (shapes..., folder:DIR).")

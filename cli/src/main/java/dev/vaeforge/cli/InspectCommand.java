@@ -2,7 +2,7 @@ package dev.vaeforge.cli;
 
 import dev.vaeforge.runtime.Json;
 import dev.vaeforge.runtime.bundle.Bundle;
-import dev.vaeforge.runtime.bundle.BundleReader;
+import dev.vaeforge.runtime.bundle.BundleArchive;
 import dev.vaeforge.runtime.bundle.Manifest;
 import dev.vaeforge.runtime.session.BundleSessions;
 import dev.vaeforge.runtime.session.Device;
@@ -22,7 +22,7 @@ final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "BUNDLE", description = "Bundle directory.")
+    @Parameters(index = "0", paramLabel = "BUNDLE", description = "Bundle directory or BUNDLE.zip.")
     Path bundle;
 
     @Option(names = "--json", description = "Print manifest.json instead of the summary.")
@@ -30,7 +30,12 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Bundle b = BundleReader.open(bundle);
+        try (BundleArchive.Opened opened = BundleArchive.open(bundle)) {
+            return print(opened.bundle());
+        }
+    }
+
+    private int print(Bundle b) {
         try (BundleSessions ignored = new BundleSessions(b, Device.CPU)) {
             // opening sessions checks every graph's real signature against the manifest
         }

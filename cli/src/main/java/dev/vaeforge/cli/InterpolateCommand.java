@@ -19,7 +19,7 @@ final class InterpolateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "BUNDLE", description = "Bundle directory.")
+    @Parameters(index = "0", paramLabel = "BUNDLE", description = "Bundle directory or BUNDLE.zip.")
     Path bundle;
 
     @Option(names = "--from", required = true, paramLabel = "IMAGE", description = "First image (PNG, JPEG, BMP, GIF, TIFF).")

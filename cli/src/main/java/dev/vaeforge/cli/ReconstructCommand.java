@@ -40,7 +40,7 @@ final class ReconstructCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "BUNDLE", description = "Bundle directory.")
+    @Parameters(index = "0", paramLabel = "BUNDLE", description = "Bundle directory or BUNDLE.zip.")
     Path bundle;
 
     @Option(names = "--input", required = true, paramLabel = "DIR|FILE|SPEC",

@@ -19,7 +19,7 @@ final class SampleCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "BUNDLE", description = "Bundle directory.")
+    @Parameters(index = "0", paramLabel = "BUNDLE", description = "Bundle directory or BUNDLE.zip.")
     Path bundle;
 
     @Option(names = {"-n", "--count"}, defaultValue = "64", description = "Number of samples. Default: ${DEFAULT-VALUE}.")

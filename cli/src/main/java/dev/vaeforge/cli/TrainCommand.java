@@ -11,7 +11,9 @@ import dev.vaeforge.trainer.model.Likelihood;
 import dev.vaeforge.trainer.model.ModelConfig;
 import dev.vaeforge.trainer.model.VaeConfig;
 import dev.vaeforge.trainer.run.DatasetInfo;
+import dev.vaeforge.trainer.run.RunDirectory;
 import dev.vaeforge.trainer.run.TrainingRun;
+import dev.vaeforge.trainer.train.NanPolicy;
 import dev.vaeforge.trainer.train.ProgressBar;
 import dev.vaeforge.trainer.train.TrainConfig;
 import dev.vaeforge.trainer.train.TrainListener;
@@ -20,17 +22,23 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a model with DJL and write a run directory (config, metrics per epoch, checkpoints).",
-                "Example: vaeforge train --model vae --data shapes --epochs 5 --batch-size 64 --latent-dim 10 --out runs/vae"})
+        description = {"Train a model with DJL and write a run directory (config, metrics per epoch, checkpoints), or "
+                + "continue one with --resume: from its newest valid checkpoint, giving the same result as an "
+                + "uninterrupted run.",
+                "Example: vaeforge train --model vae --data shapes --epochs 5 --batch-size 64 --latent-dim 10 --out runs/vae",
+                "         vaeforge train --resume runs/vae"})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -45,8 +53,13 @@ final class TrainCommand implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}.")
     String data;
 
-    @Option(names = "--out", required = true, paramLabel = "RUN", description = "Run directory to create.")
+    @Option(names = "--out", paramLabel = "RUN", description = "Run directory to create.")
     Path out;
+
+    @Option(names = "--resume", paramLabel = "RUN", description = "Continue the run in RUN from its newest valid "
+            + "checkpoint, with the run's own config.json (training options are refused). A corrupt newest checkpoint "
+            + "is passed over with a warning. The data must be the run's (checked); --resize/--skip-bad as at the start.")
+    Path resume;
 
     @Option(names = "--overwrite", description = "Replace an existing run directory.")
     boolean overwrite;
@@ -99,6 +112,20 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "PyTorch threads; 0 = one per core. Default: ${DEFAULT-VALUE}.")
     int threads;
 
+    @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "BATCHES", description = "Also checkpoint "
+            + "every BATCHES batches inside an epoch (0 = at epoch ends only). Default: ${DEFAULT-VALUE}.")
+    int checkpointEvery;
+
+    @Option(names = "--on-nan", defaultValue = "stop", paramLabel = "stop|skip|rollback", description = "When a loss "
+            + "term or gradient is NaN/Inf (the step is never applied): stop with a message naming the step, family and "
+            + "term; skip the batch; or roll back to the last good checkpoint and halve the learning rate. Default: "
+            + "${DEFAULT-VALUE}.")
+    String onNan;
+
+    @Option(names = "--max-nan-retries", defaultValue = "3", paramLabel = "N", description = "How many faults skip or "
+            + "rollback may handle before the run stops. Default: ${DEFAULT-VALUE}.")
+    int maxNanRetries;
+
     @Mixin
     InputOptions input;
 
@@ -117,25 +144,75 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** The options --resume may be combined with: they do not change what is trained. */
+    private static final Set<String> RESUME_OPTIONS = Set.of("--resume", "--resize", "--skip-bad", "--stacktrace",
+            "--split", "--test-fraction", "--valid-fraction", "--split-seed", "--limit", "--cache-dir", "--no-cache");
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        TrainingSummary s = train(WriterStream.of(spec.commandLine().getErr()));
-        out.printf("run directory  %s%n", this.out.toAbsolutePath());
+        TrainingSummary s = resume != null ? resume(WriterStream.of(spec.commandLine().getErr()))
+                : train(WriterStream.of(spec.commandLine().getErr()));
+        Path run = resume != null ? resume : this.out;
+        out.printf("run directory  %s%n", run.toAbsolutePath());
         out.printf("final          train loss %.4f, test loss %.4f (recon %.4f + KL %.4f nats/image) after %d epochs, %d steps%n",
                 s.finalMetrics().trainLoss(), s.finalMetrics().testLoss(), s.finalMetrics().testRecon(),
                 s.finalMetrics().testKl(), s.epochs(), s.steps());
         out.printf("wall time      %.1f s (%.0f images/s training)%n", s.wallSeconds(), s.meanImagesPerSecond());
         if (skipped > 0) {
             out.printf("skipped        %d bad items, listed in %s%n", skipped,
-                    this.out.resolve(dev.vaeforge.trainer.run.RunLayout.SKIPPED).toAbsolutePath());
+                    run.resolve(dev.vaeforge.trainer.run.RunLayout.SKIPPED).toAbsolutePath());
         }
-        out.printf("next           vaeforge export %s --out BUNDLE%n", this.out);
+        out.printf("next           vaeforge export %s --out BUNDLE%n", run);
         return 0;
+    }
+
+    /** Continues the run in --resume from its newest valid checkpoint. */
+    TrainingSummary resume(PrintStream progress, TrainListener... extra) throws IOException {
+        List<String> refused = new ArrayList<>();
+        for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            if (!RESUME_OPTIONS.contains(o.longestName())) {
+                refused.add(o.longestName());
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--resume continues " + resume + " with its own "
+                    + "config.json; remove " + String.join(", ", refused) + " (to train differently, start a new run)");
+        }
+        TrainConfig config = RunDirectory.readConfig(resume).config();
+        DatasetResolver.TrainingData parts;
+        try {
+            DatasetOptions opts = dataOptions.apply(input.options(config.model().imageShape()), spec.commandLine().getErr());
+            parts = DatasetResolver.training(config.dataset(), dataOptions.split(), opts);
+        } catch (IllegalArgumentException e) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, resume + " was trained on " + config.dataset()
+                    + ", which cannot be opened now: " + e.getMessage(), e);
+        }
+        skipped = parts.all().skipped().size();
+        // the same parts as the original run (the trainer checks the training part's fingerprint)
+        return TrainingRun.resume(resume, first(parts.train(), limit), first(parts.test(), limit),
+                listeners(progress, extra));
+    }
+
+    private static TrainListener[] listeners(PrintStream progress, TrainListener... extra) {
+        TrainListener[] listeners = new TrainListener[extra.length + 1];
+        listeners[0] = new ProgressBar(progress, ProgressBar.isTerminal());
+        System.arraycopy(extra, 0, listeners, 1, extra.length);
+        return listeners;
     }
 
     /** Validates every flag, opens the data and trains; progress goes to {@code progress}. */
     TrainingSummary train(PrintStream progress, TrainListener... extra) throws IOException {
+        if (out == null) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "give --out RUN for a new run, or --resume RUN to"
+                    + " continue one");
+        }
+        NanPolicy nanPolicy;
+        try {
+            nanPolicy = NanPolicy.parse(onNan);
+        } catch (IllegalArgumentException e) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--on-nan: " + e.getMessage());
+        }
         ModelFamily family = family();
         Likelihood lik = Likelihood.parse(likelihood);
         ImageShape requested = requestedShape();
@@ -164,13 +241,11 @@ final class TrainCommand implements Callable<Integer> {
         };
         TrainConfig config = TrainConfig.builder(modelConfig, data).optEpochs(epochs).optBatchSize(batchSize)
                 .optLearningRate(learningRate).optSeed(seed).optDevice(device).optKeepCheckpoints(keepCheckpoints)
-                .optTestFraction(dataOptions.testFraction).optThreads(threads).build();
-        TrainListener[] listeners = new TrainListener[extra.length + 1];
-        listeners[0] = new ProgressBar(progress, ProgressBar.isTerminal());
-        System.arraycopy(extra, 0, listeners, 1, extra.length);
+                .optTestFraction(dataOptions.testFraction).optThreads(threads).optCheckpointEvery(checkpointEvery)
+                .optOnNan(nanPolicy).optMaxNanRetries(maxNanRetries).build();
         String split = parts.split() + (limit != null ? "; first " + limit + " images of each part (--limit)" : "");
         return TrainingRun.run(config, DatasetInfo.of(data, dataset, train, test, split), train, test, out, overwrite,
-                listeners);
+                listeners(progress, extra));
     }
 
     /** The first {@code limit} images of {@code part}, or all of it. */

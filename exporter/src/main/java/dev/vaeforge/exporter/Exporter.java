@@ -63,6 +63,7 @@ public final class Exporter {
      * @param model the trained block of {@code config}'s family, with parameters loaded
      */
     public static Result export(ModelConfig config, Block model, Manifest.Provenance provenance, Path out, Options options) {
+        checkFinite(model);
         String bundleId = UUID.randomUUID().toString();
         Map<String, String> metadata = new HashMap<>();
         metadata.put(BundleFormat.METADATA_FAMILY, config.family().id());
@@ -121,6 +122,20 @@ public final class Exporter {
         Manifest.Likelihood likelihood = new Manifest.Likelihood(v.likelihood().id(),
                 v.likelihood() == Likelihood.GAUSSIAN ? v.gaussianSigma() : null);
         return new GraphSet(graphs, specs, parity, new Manifest.Latent("vector", v.latentDim()), likelihood);
+    }
+
+    /** NaN or infinite weights never reach a bundle (checked before anything is translated or written). */
+    static void checkFinite(Block model) {
+        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : model.getParameters()) {
+            float[] v = p.getValue().getArray().toFloatArray();
+            for (int i = 0; i < v.length; i++) {
+                if (!Float.isFinite(v[i])) {
+                    throw new VaeforgeException(VaeforgeException.Code.BAD_RUN, "export refused: parameter '" + p.getKey()
+                            + "' holds " + v[i] + " at index " + i + "; NaN or infinite weights never reach a bundle;"
+                            + " nothing was written");
+                }
+            }
+        }
     }
 
     private static <T extends Block> T requireBlock(Block model, Class<T> type, ModelConfig config) {

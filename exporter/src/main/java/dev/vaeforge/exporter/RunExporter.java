@@ -60,6 +60,9 @@ public final class RunExporter {
 
     private static Map<String, Double> metrics(EpochMetrics m) {
         Map<String, Double> out = new LinkedHashMap<>();
+        if (m == null) {
+            return out; // a checkpoint taken inside an epoch has no evaluated metrics
+        }
         out.put("trainLoss", m.trainLoss());
         out.put("trainRecon", m.trainRecon());
         out.put("trainKl", m.trainKl());

@@ -66,6 +66,26 @@ class VaeExportTest {
         }
     }
 
+    @Test
+    void nonFiniteWeightsNeverReachABundle(@TempDir Path tmp) {
+        VaeConfig cfg = new VaeConfig(1, 16, 4, List.of(8, 16), Likelihood.BERNOULLI, 0);
+        try (NDManager m = NDManager.newBaseManager()) {
+            ConvVae vae = new ConvVae(cfg);
+            vae.initialize(m, DataType.FLOAT32, vae.inputShape(2));
+            var p = vae.getParameters().get(0);
+            float[] w = p.getValue().getArray().toFloatArray();
+            w[5] = Float.NaN;
+            p.getValue().getArray().set(w);
+            Path out = tmp.resolve("bundle");
+            VaeforgeException e = assertThrows(VaeforgeException.class,
+                    () -> Exporter.export(cfg, vae, PROVENANCE, out, Exporter.Options.defaults()));
+            assertEquals(VaeforgeException.Code.BAD_RUN, e.code());
+            assertEquals("export refused: parameter '" + p.getKey() + "' holds NaN at index 5; NaN or infinite weights"
+                    + " never reach a bundle; nothing was written", e.getMessage());
+            assertFalse(Files.exists(out));
+        }
+    }
+
     private static float[] slice(float[] x, int i) {
         float[] a = new float[3 * 16 * 16];
         System.arraycopy(x, i * a.length, a, 0, a.length);

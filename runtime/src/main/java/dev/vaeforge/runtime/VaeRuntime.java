@@ -1,7 +1,7 @@
 package dev.vaeforge.runtime;
 
 import dev.vaeforge.runtime.bundle.Bundle;
-import dev.vaeforge.runtime.bundle.BundleReader;
+import dev.vaeforge.runtime.bundle.BundleArchive;
 import dev.vaeforge.runtime.bundle.GraphRole;
 import dev.vaeforge.runtime.bundle.Manifest;
 import dev.vaeforge.runtime.data.ImageShape;
@@ -28,30 +28,42 @@ import java.util.Random;
 public final class VaeRuntime implements AutoCloseable {
     public static final int DEFAULT_MAX_BATCH = 64;
 
+    private final BundleArchive.Opened opened;
     private final Bundle bundle;
     private final BundleSessions sessions;
     private final int maxBatch;
     private final ImageShape shape;
     private final int latentDim;
 
-    private VaeRuntime(Bundle bundle, Device device, int maxBatch) {
-        if (maxBatch < 1) {
-            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "batch size must be >= 1, got " + maxBatch);
-        }
-        this.bundle = bundle;
+    private VaeRuntime(BundleArchive.Opened opened, Device device, int maxBatch) {
+        this.opened = opened;
+        this.bundle = opened.bundle();
         this.sessions = new BundleSessions(bundle, device);
         this.maxBatch = maxBatch;
         this.shape = bundle.manifest().image().shape();
         this.latentDim = bundle.manifest().latent().dim();
     }
 
-    /** Opens and fully verifies the bundle at {@code dir}, with sessions on {@code device}. */
-    public static VaeRuntime open(Path dir, Device device) {
-        return open(dir, device, DEFAULT_MAX_BATCH);
+    /**
+     * Opens and fully verifies the bundle at {@code path} (a directory, or a {@code .zip} archive that
+     * is extracted into a private temporary directory deleted by {@link #close}), with sessions on
+     * {@code device}.
+     */
+    public static VaeRuntime open(Path path, Device device) {
+        return open(path, device, DEFAULT_MAX_BATCH);
     }
 
-    public static VaeRuntime open(Path dir, Device device, int maxBatch) {
-        return new VaeRuntime(BundleReader.open(dir), device, maxBatch);
+    public static VaeRuntime open(Path path, Device device, int maxBatch) {
+        if (maxBatch < 1) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "batch size must be >= 1, got " + maxBatch);
+        }
+        BundleArchive.Opened opened = BundleArchive.open(path);
+        try {
+            return new VaeRuntime(opened, device, maxBatch);
+        } catch (RuntimeException e) {
+            opened.close();
+            throw e;
+        }
     }
 
     public Manifest manifest() {
@@ -153,7 +165,11 @@ public final class VaeRuntime implements AutoCloseable {
 
     @Override
     public void close() {
-        sessions.close();
+        try {
+            sessions.close();
+        } finally {
+            opened.close();
+        }
     }
 
     private static float[] slice(float[] data, int from, int count, int per) {

@@ -38,13 +38,19 @@ public final class EvalOutputs implements AutoCloseable {
     private final Path staging;
     private final Set<MetricName> columns;
     private final BufferedWriter csv;
-    private boolean finished;
+    private final Thread cleanup;
+    private volatile boolean finished;
 
     private EvalOutputs(Path target, boolean overwrite, Set<MetricName> metrics) throws IOException {
         this.target = target;
         this.overwrite = overwrite;
         this.staging = AtomicFiles.tempSibling(target);
         this.columns = EnumSet.copyOf(metrics);
+        // Ctrl-C (SIGINT) or SIGTERM runs shutdown hooks but not our finally blocks: remove the staging
+        // directory then too. SIGKILL runs nothing; the hidden staging directory then stays, and it never
+        // holds a metrics.json under the output name.
+        this.cleanup = new Thread(this::deleteStaging, "vaeforge-eval-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         this.csv = Files.newBufferedWriter(staging.resolve(CSV), StandardCharsets.UTF_8);
         StringBuilder h = new StringBuilder("index,id");
         for (MetricName m : columns) {
@@ -108,6 +114,25 @@ public final class EvalOutputs implements AutoCloseable {
         AtomicFiles.write(staging.resolve(JSON), Json.write(result).getBytes(StandardCharsets.UTF_8));
         AtomicFiles.publishDirectory(staging, target, overwrite);
         finished = true;
+        removeHook();
+    }
+
+    private void removeHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down; the hook runs and finds nothing to do
+        }
+    }
+
+    private void deleteStaging() {
+        if (!finished) {
+            try {
+                AtomicFiles.deleteTree(staging);
+            } catch (IOException e) {
+                // best effort while the JVM exits; the directory is hidden and never mistaken for a result
+            }
+        }
     }
 
     public Path target() {
@@ -122,10 +147,11 @@ public final class EvalOutputs implements AutoCloseable {
         }
         try {
             csv.close();
-            AtomicFiles.deleteTree(staging);
         } catch (IOException e) {
-            // the staging directory is hidden and never mistaken for a result
+            // the staging directory is deleted below either way
         }
+        deleteStaging();
+        removeHook();
     }
 
     private static FloatImage pairs(List<TopImages.Entry> entries, ImageShape shape) {

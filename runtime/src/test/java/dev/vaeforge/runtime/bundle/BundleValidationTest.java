@@ -106,6 +106,28 @@ class BundleValidationTest {
     }
 
     @Test
+    void absoluteFileNamesAreRefused() throws IOException {
+        editManifest(s -> s.replace("\"file\" : \"encoder.onnx\"", "\"file\" : \"/etc/passwd\""));
+        assertRefused("graph 'encoder' file name '/etc/passwd' leaves the bundle directory; only plain file names are"
+                + " allowed");
+    }
+
+    @Test
+    void fieldsOfTheWrongShapeAreNamed() throws IOException {
+        editManifest(s -> s.replace("\"opset\" : 17", "\"opset\" : [17]"));
+        assertRefused("$.opset");
+        editManifest(s -> s.replace("\"opset\" : [17]", "\"opset\" : 17").replace("\"family\" : \"vae\"",
+                "\"family\" : {\"id\": \"vae\"}"));
+        assertRefused("$.family");
+    }
+
+    @Test
+    void aFamilyWhoseGraphFileIsMissingIsRefused() throws IOException {
+        Files.delete(bundle.resolve("decoder.onnx"));
+        assertRefused("decoder.onnx: missing (listed in manifest.json as the decoder graph)");
+    }
+
+    @Test
     void missingGraphFile() throws IOException {
         Files.delete(bundle.resolve("encoder.onnx"));
         assertRefused("encoder.onnx: missing (listed in manifest.json as the encoder graph)");

@@ -45,6 +45,14 @@ public final class EngineSetup {
     }
 
     /**
+     * Reseeds the engine's generator for one training batch (see {@code StepNoise}): the noise a
+     * batch draws then depends only on the seed, not on what ran before in this process.
+     */
+    public static void seedBatch(int seed) {
+        Engine.getInstance().setRandomSeed(seed);
+    }
+
+    /**
      * Resolves a device spec against the loaded engine.
      *
      * @throws IllegalStateException when a GPU is asked for and the engine cannot use it, saying how to fix it

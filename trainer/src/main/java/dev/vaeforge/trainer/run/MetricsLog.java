@@ -32,6 +32,26 @@ public final class MetricsLog {
         return log;
     }
 
+    /** Opens the logs of an existing run. */
+    static MetricsLog open(Path runDir) {
+        return new MetricsLog(runDir);
+    }
+
+    /**
+     * Replaces both logs with exactly {@code metrics}, atomically: a resumed run drops the lines of
+     * epochs that finished after the checkpoint it continues from (they will be trained again).
+     */
+    void rewrite(List<EpochMetrics> metrics) throws IOException {
+        StringBuilder j = new StringBuilder();
+        StringBuilder c = new StringBuilder(String.join(",", EpochMetrics.COLUMNS)).append('\n');
+        for (EpochMetrics m : metrics) {
+            j.append(Json.writeLine(m)).append('\n');
+            c.append(m.csvRow()).append('\n');
+        }
+        AtomicFiles.writeString(jsonl, j.toString());
+        AtomicFiles.writeString(csv, c.toString());
+    }
+
     void append(EpochMetrics m) throws IOException {
         AtomicFiles.appendLine(jsonl, Json.writeLine(m));
         AtomicFiles.appendLine(csv, m.csvRow());

@@ -3,7 +3,6 @@ package dev.vaeforge.trainer.run;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import dev.vaeforge.runtime.Json;
-import dev.vaeforge.runtime.io.Hashing;
 import dev.vaeforge.trainer.train.EpochMetrics;
 import dev.vaeforge.trainer.train.Families;
 import dev.vaeforge.trainer.train.TrainConfig;
@@ -55,10 +54,10 @@ public final class RunDirectory {
         List<Checkpoint> checkpoints = CheckpointStore.list(dir);
         if (checkpoints.isEmpty()) {
             throw new InvalidRunException(dir.resolve(RunLayout.CHECKPOINTS) + " holds no checkpoint (expected"
-                    + " epoch-NNNN directories); the run stopped before its first epoch finished");
+                    + " epoch-NNNN directories); the run stopped before its first checkpoint");
         }
         for (Checkpoint c : checkpoints) {
-            verify(c);
+            CheckpointStore.verify(c);
         }
         Path jsonl = dir.resolve(RunLayout.METRICS_JSONL);
         if (!Files.isRegularFile(jsonl)) {
@@ -77,7 +76,16 @@ public final class RunDirectory {
         return new RunDirectory(dir, info, checkpoints, metrics, summary);
     }
 
-    private static RunInfo readInfo(Path file) throws IOException {
+    /** Reads and checks only {@code dir}/config.json (what --resume needs before anything else). */
+    public static RunInfo readConfig(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new InvalidRunException("run directory " + dir + " does not exist");
+        }
+        return readInfo(dir.resolve(RunLayout.CONFIG));
+    }
+
+    /** Reads and checks config.json: format, version (1 or 2) and both sections. */
+    static RunInfo readInfo(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new InvalidRunException(file + " is missing; " + file.getParent()
                     + " is not a run directory written by vaeforge train");
@@ -100,19 +108,6 @@ public final class RunDirectory {
                     + " section");
         }
         return info;
-    }
-
-    private static void verify(Checkpoint c) throws IOException {
-        Path params = c.paramsFile();
-        if (!Files.isRegularFile(params)) {
-            throw new InvalidRunException(params + " is missing; " + c.directory().resolve(RunLayout.CHECKPOINT_INFO)
-                    + " lists it as the checkpoint's parameter file");
-        }
-        String actual = Hashing.sha256(params);
-        if (!actual.equalsIgnoreCase(c.info().paramsSha256())) {
-            throw new InvalidRunException(params + " has sha256 " + actual + " but checkpoint.json expects "
-                    + c.info().paramsSha256() + "; the file is corrupt or was changed after training");
-        }
     }
 
     public Path path() {
@@ -173,7 +168,7 @@ public final class RunDirectory {
         m.put("seed", Long.toString(info.config().seed()));
         m.put("epochs", Integer.toString(c.epoch()));
         m.put("steps", Long.toString(c.info().step()));
-        m.put("metrics", Json.writeLine(c.metrics()));
+        m.put("metrics", c.metrics() == null ? "{}" : Json.writeLine(c.metrics()));
         m.put("checkpoint", c.relativeName());
         m.put("checkpointSha256", c.info().paramsSha256());
         m.put("trainedAt", info.createdAt());

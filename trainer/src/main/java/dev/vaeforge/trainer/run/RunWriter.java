@@ -59,6 +59,18 @@ public final class RunWriter {
         return new RunWriter(dir, info, log, store);
     }
 
+    /**
+     * Continues writing an existing run (resume): keeps config.json and the checkpoints, sets the
+     * metrics logs to {@code metrics} and removes a summary.json.
+     */
+    static RunWriter reopen(Path dir, RunInfo info, List<EpochMetrics> metrics) throws IOException {
+        CheckpointStore store = new CheckpointStore(dir, info.config().keepCheckpoints());
+        MetricsLog log = MetricsLog.open(dir);
+        log.rewrite(metrics);
+        Files.deleteIfExists(dir.resolve(RunLayout.SUMMARY));
+        return new RunWriter(dir, info, log, store);
+    }
+
     public Path directory() {
         return dir;
     }

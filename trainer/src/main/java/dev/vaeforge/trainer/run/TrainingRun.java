@@ -5,25 +5,25 @@ import dev.vaeforge.runtime.data.BadFile;
 import dev.vaeforge.runtime.data.ImageDataset;
 import dev.vaeforge.runtime.data.Subset;
 import dev.vaeforge.trainer.engine.EngineSetup;
-import dev.vaeforge.trainer.train.EpochMetrics;
-import dev.vaeforge.trainer.train.LossTotals;
-import dev.vaeforge.trainer.train.StepProgress;
+import dev.vaeforge.trainer.train.SessionSnapshot;
 import dev.vaeforge.trainer.train.TrainConfig;
 import dev.vaeforge.trainer.train.TrainListener;
-import dev.vaeforge.trainer.train.TrainingPlan;
 import dev.vaeforge.trainer.train.TrainingSession;
 import dev.vaeforge.trainer.train.TrainingSummary;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The training entry point: validates the inputs, writes the run directory, trains for the
- * configured epochs, and after each epoch evaluates on the held-out split, logs the metrics and writes
- * a checkpoint. An exception leaves a consistent run directory (config, metrics and checkpoints of the
- * finished epochs, no summary.json) that {@link RunDirectory} can still open.
+ * The training entry points: {@link #run} starts a run directory, {@link #resume} continues one from
+ * its newest valid checkpoint. Both train for the configured epochs; after each epoch they evaluate
+ * on the held-out split, log the metrics and write a checkpoint (also every {@code checkpointEvery}
+ * batches). An exception or a killed process leaves a consistent run directory (config, metrics and
+ * checkpoints, no summary.json) that {@link RunDirectory} can open and {@link #resume} can continue.
  */
 public final class TrainingRun {
     private TrainingRun() {
@@ -37,14 +37,19 @@ public final class TrainingRun {
      */
     public static TrainingSummary run(TrainConfig config, ImageDataset dataset, Path runDir, boolean overwrite,
                                       TrainListener... listeners) throws IOException {
+        Subset[] split = split(config, dataset);
+        return run(config, DatasetInfo.of(config.dataset(), dataset, split[0], split[1], "seeded split: "
+                + split[1].size() + " test images, training seed " + config.seed()), split[0], split[1], runDir,
+                overwrite, listeners);
+    }
+
+    private static Subset[] split(TrainConfig config, ImageDataset dataset) {
         if (dataset.size() < 2) {
             throw new IllegalArgumentException("dataset " + dataset.description() + " has " + dataset.size()
                     + " image(s); training needs at least 2 (one to train on, one to test)");
         }
         int test = (int) Math.max(1, Math.round(dataset.size() * config.testFraction()));
-        Subset[] split = Subset.split(dataset, test, config.seed());
-        return run(config, DatasetInfo.of(config.dataset(), dataset, split[0], split[1], "seeded split: " + test
-                + " test images, training seed " + config.seed()), split[0], split[1], runDir, overwrite, listeners);
+        return Subset.split(dataset, test, config.seed());
     }
 
     /**
@@ -56,50 +61,143 @@ public final class TrainingRun {
                                       ImageDataset test, Path runDir, boolean overwrite, TrainListener... listeners)
             throws IOException {
         EngineSetup.configure(config.threads());
-        long started = System.nanoTime();
         String startedAt = Instant.now().toString();
         checkData(config, train, test);
         Device device = EngineSetup.device(config.deviceSpec());
         RunWriter writer = RunWriter.create(runDir, RunInfo.create(config, datasetInfo), overwrite);
         writer.writeSkipped(skipped(train, test));
-        List<TrainListener> ls = List.of(listeners);
         try (TrainingSession session = new TrainingSession(config, device)) {
-            int steps = session.stepsPerEpoch(train.size());
-            TrainingPlan plan = new TrainingPlan(config.epochs(), steps, config.batchSize(), train.size(), test.size(),
-                    config.device(), runDir.toString());
-            ls.forEach(l -> l.onStart(plan));
-            long trainStart = System.nanoTime();
-            long globalStep = 0;
-            double imageSeconds = 0;
-            long images = 0;
-            EpochMetrics last = null;
-            for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-                long t0 = System.nanoTime();
-                StepReporter reporter = new StepReporter(ls, plan, epoch, globalStep, t0, trainStart);
-                LossTotals tr = session.trainEpoch(train, epoch, reporter);
-                double trainSeconds = (System.nanoTime() - t0) / 1e9;
-                LossTotals te = session.evaluate(test);
-                globalStep += tr.steps();
-                imageSeconds += trainSeconds;
-                images += tr.images();
-                last = new EpochMetrics(epoch, globalStep, tr.meanTotal(), tr.meanRecon(), tr.meanKl(), te.meanTotal(),
-                        te.meanRecon(), te.meanKl(), tr.images() / trainSeconds, (System.nanoTime() - t0) / 1e9);
-                writer.appendMetrics(last);
-                EpochMetrics m = last;
-                ls.forEach(l -> l.onEpoch(m));
-                Checkpoint cp = writer.checkpoints().save(session.model(), last);
-                int e = epoch;
-                ls.forEach(l -> l.onCheckpoint(e, cp.directory()));
+            TrainingState start = TrainingLoop.initial(config, train, session.snapshot(), startedAt);
+            return new TrainingLoop(config, session, writer, train, test, List.of(listeners), start,
+                    "the initial weights").run();
+        }
+    }
+
+    /**
+     * Continues the run in {@code runDir} from its newest valid checkpoint, splitting {@code dataset}
+     * as the run did. The run's config.json decides everything; the data must be the data it was
+     * trained on (checked by fingerprint).
+     */
+    public static TrainingSummary resume(Path runDir, ImageDataset dataset, TrainListener... listeners)
+            throws IOException {
+        RunInfo info = resumableInfo(runDir);
+        Subset[] split = split(info.config(), dataset);
+        return resume(runDir, split[0], split[1], listeners);
+    }
+
+    /**
+     * Continues the run in {@code runDir} on the given split. Checkpoints newer than the one used that
+     * fail their checks are renamed to {@code corrupt-<name>}, with a warning naming both.
+     *
+     * @throws InvalidRunException for a format-1 run, other data, or a run whose checkpoints are all unusable
+     */
+    public static TrainingSummary resume(Path runDir, ImageDataset train, ImageDataset test,
+                                         TrainListener... listeners) throws IOException {
+        RunInfo info = resumableInfo(runDir);
+        TrainConfig config = info.config();
+        EngineSetup.configure(config.threads());
+        checkData(config, train, test);
+        checkSameData(runDir, info.dataset(), train, test);
+        List<TrainListener> ls = List.of(listeners);
+
+        List<CheckpointStore.Scanned> all = CheckpointStore.scan(runDir, true);
+        CheckpointStore.Scanned chosen = null;
+        List<CheckpointStore.Scanned> passedOver = new ArrayList<>();
+        for (int i = all.size() - 1; i >= 0 && chosen == null; i--) {
+            CheckpointStore.Scanned s = all.get(i);
+            if (s.ok() && s.checkpoint().resumable()) {
+                chosen = s;
+            } else {
+                passedOver.add(s);
             }
-            List<Checkpoint> kept = CheckpointStore.list(runDir);
-            Checkpoint best = CheckpointStore.best(kept).orElse(kept.get(kept.size() - 1));
-            TrainingSummary summary = new TrainingSummary(RunLayout.FORMAT_VERSION, config.epochs(), globalStep, last,
-                    best.epoch(), best.metrics().testLoss(), kept.get(kept.size() - 1).relativeName(),
-                    best.relativeName(), (System.nanoTime() - started) / 1e9, images / imageSeconds, startedAt,
-                    Instant.now().toString());
-            writer.writeSummary(summary);
-            ls.forEach(l -> l.onEnd(summary));
-            return summary;
+        }
+        if (chosen == null && !all.isEmpty()) {
+            StringBuilder sb = new StringBuilder(runDir.resolve(RunLayout.CHECKPOINTS) + " holds no usable checkpoint:");
+            passedOver.forEach(s -> sb.append(' ').append(s.directory().getFileName()).append(": ")
+                    .append(problem(s)).append(';'));
+            throw new InvalidRunException(sb.substring(0, sb.length() - 1));
+        }
+        for (CheckpointStore.Scanned s : passedOver) {
+            Path moved = CheckpointStore.quarantine(s.directory());
+            String msg = "newest checkpoint " + s.directory() + " is unusable (" + problem(s) + "); resuming from "
+                    + chosen.directory() + " instead; the bad one was renamed to " + moved.getFileName();
+            ls.forEach(l -> l.onWarning(msg));
+        }
+        String threadsNow = System.getProperty(EngineSetup.NUM_THREADS, "default");
+        String threadsThen = info.environment().getOrDefault("threads", threadsNow);
+        if (!threadsNow.equals(threadsThen)) {
+            String msg = "this process uses " + threadsNow + " PyTorch threads but the run was started with " + threadsThen
+                    + "; the result will differ from an uninterrupted run by float rounding (bit-exact resume needs the"
+                    + " same thread count: -D" + EngineSetup.NUM_THREADS + "=" + threadsThen + ", e.g. in VAEFORGE_JAVA_OPTS)";
+            ls.forEach(l -> l.onWarning(msg));
+        }
+        Device device = EngineSetup.device(config.deviceSpec());
+        try (TrainingSession session = new TrainingSession(config, device)) {
+            TrainingState start;
+            String name;
+            if (chosen == null) {
+                start = TrainingLoop.initial(config, train, session.snapshot(), Instant.now().toString());
+                name = "the initial weights";
+                ls.forEach(l -> l.onWarning(runDir + " has no checkpoint yet; starting from the beginning (same seed,"
+                        + " same result)"));
+            } else {
+                Checkpoint c = chosen.checkpoint();
+                start = c.info().state();
+                checkPosition(c, start, config, train);
+                SessionSnapshot snap = CheckpointSnapshots.read(c, config.model());
+                try {
+                    session.restore(snap);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidRunException(c.directory() + " does not fit the run's model: " + e.getMessage(), e);
+                }
+                name = c.relativeName();
+                long step = start.position().globalStep();
+                ls.forEach(l -> l.onResume(c.relativeName(), step));
+            }
+            RunWriter writer = RunWriter.reopen(runDir, info, start.metrics());
+            return new TrainingLoop(config, session, writer, train, test, ls, start, name).run();
+        }
+    }
+
+    private static String problem(CheckpointStore.Scanned s) {
+        return s.ok() ? "it holds weights only, no training state" : s.problem();
+    }
+
+    private static RunInfo resumableInfo(Path runDir) throws IOException {
+        if (!Files.isDirectory(runDir)) {
+            throw new InvalidRunException("run directory " + runDir + " does not exist; nothing to resume");
+        }
+        RunInfo info = RunDirectory.readInfo(runDir.resolve(RunLayout.CONFIG));
+        if (info.formatVersion() < 2) {
+            throw new InvalidRunException(runDir + " was written by run format " + info.formatVersion()
+                    + ", whose checkpoints hold weights only (no optimiser state, data position or noise seed), so it"
+                    + " cannot be resumed exactly; export it as it is, or train it again");
+        }
+        return info;
+    }
+
+    private static void checkSameData(Path runDir, DatasetInfo recorded, ImageDataset train, ImageDataset test)
+            throws InvalidRunException {
+        if (!train.fingerprint().equals(recorded.trainFingerprint()) || !test.fingerprint().equals(recorded.testFingerprint())) {
+            throw new InvalidRunException("the data differs from what " + runDir + " was trained on: training split "
+                    + train.fingerprint() + " / test split " + test.fingerprint() + ", the run recorded "
+                    + recorded.trainFingerprint() + " / " + recorded.testFingerprint() + " (" + recorded.spec()
+                    + "); resume with the same data and options (--resize, --skip-bad)");
+        }
+    }
+
+    private static void checkPosition(Checkpoint c, TrainingState s, TrainConfig config, ImageDataset train)
+            throws InvalidRunException {
+        TrainingState.Position p = s.position();
+        if (p.batchSize() != config.batchSize() || p.trainImages() != train.size() || p.shuffleSeed() != config.seed()
+                || !TrainingState.Noise.PER_BATCH.equals(s.noise().scheme())) {
+            throw new InvalidRunException(c.directory().resolve(RunLayout.CHECKPOINT_INFO) + " records batch size "
+                    + p.batchSize() + ", " + p.trainImages() + " training images, shuffle seed " + p.shuffleSeed()
+                    + " and noise '" + s.noise().scheme() + "', but the run has " + config.batchSize() + ", "
+                    + train.size() + ", " + config.seed() + " and '" + TrainingState.Noise.PER_BATCH + "'");
+        }
+        if (p.completedEpochs() > config.epochs()) {
+            throw new InvalidRunException(c.directory() + " is past the run's last epoch " + config.epochs());
         }
     }
 
@@ -124,45 +222,6 @@ public final class TrainingRun {
         }
         if (test.size() < 1) {
             throw new IllegalArgumentException("the test split is empty; the run needs it for its test loss");
-        }
-    }
-
-    /** Turns the session's per-step callback into {@link StepProgress} for the listeners. */
-    private static final class StepReporter implements TrainingSession.StepCallback {
-        private final List<TrainListener> listeners;
-        private final TrainingPlan plan;
-        private final int epoch;
-        private final long stepsBefore;
-        private final long epochStart;
-        private final long trainStart;
-        private double lossSum;
-        private long images;
-
-        StepReporter(List<TrainListener> listeners, TrainingPlan plan, int epoch, long stepsBefore, long epochStart,
-                     long trainStart) {
-            this.listeners = listeners;
-            this.plan = plan;
-            this.epoch = epoch;
-            this.stepsBefore = stepsBefore;
-            this.epochStart = epochStart;
-            this.trainStart = trainStart;
-        }
-
-        @Override
-        public void onStep(int step, int count, float[] batchMeans) {
-            if (listeners.isEmpty()) {
-                return;
-            }
-            long now = System.nanoTime();
-            lossSum += (double) batchMeans[0] * count;
-            images += count;
-            long global = stepsBefore + step;
-            double elapsed = (now - trainStart) / 1e9;
-            double epochSeconds = (now - epochStart) / 1e9;
-            double eta = elapsed / global * (plan.totalSteps() - global);
-            StepProgress p = new StepProgress(epoch, plan.epochs(), step, plan.stepsPerEpoch(), global,
-                    plan.totalSteps(), batchMeans[0], lossSum / images, images / epochSeconds, elapsed, eta);
-            listeners.forEach(l -> l.onStep(p));
         }
     }
 }

@@ -3,6 +3,8 @@ package dev.vaeforge.trainer.train;
 /**
  * Sums of per-image loss terms over many batches, so that means are over images (not over batches,
  * which would overweight a small last batch). Kept in double: float sums drift over an epoch.
+ * A checkpoint in the middle of an epoch saves the sums ({@link #snapshot}), so the resumed epoch
+ * reports the same means as an uninterrupted one.
  */
 public final class LossTotals {
     private long images;
@@ -10,6 +12,26 @@ public final class LossTotals {
     private double total;
     private double recon;
     private double kl;
+
+    /** The running sums, as stored in a checkpoint. */
+    public record Snapshot(long images, int steps, double total, double recon, double kl) {
+        public static final Snapshot EMPTY = new Snapshot(0, 0, 0, 0, 0);
+    }
+
+    public LossTotals() {
+    }
+
+    public LossTotals(Snapshot s) {
+        images = s.images();
+        steps = s.steps();
+        total = s.total();
+        recon = s.recon();
+        kl = s.kl();
+    }
+
+    public Snapshot snapshot() {
+        return new Snapshot(images, steps, total, recon, kl);
+    }
 
     /** Adds one batch whose terms are batch means over {@code count} images: [total, recon, kl]. */
     public void add(int count, float[] batchMeans) {

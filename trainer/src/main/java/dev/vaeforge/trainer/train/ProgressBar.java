@@ -95,6 +95,26 @@ public final class ProgressBar implements TrainListener {
     }
 
     @Override
+    public void onResume(String checkpoint, long step) {
+        line("resuming from " + checkpoint + " (after step " + step + ")");
+    }
+
+    @Override
+    public void onWarning(String message) {
+        line("warning: " + message);
+    }
+
+    /** A whole line, also when a redrawn progress line is on screen. */
+    private void line(String text) {
+        if (terminal && lastWidth > 0) {
+            out.println();
+            lastWidth = 0;
+        }
+        out.println(text);
+        out.flush();
+    }
+
+    @Override
     public void onEnd(TrainingSummary s) {
         out.printf(Locale.ROOT, "done: %d epochs, %d steps in %s; best test loss %.4f at epoch %d (%s)%n", s.epochs(),
                 s.steps(), duration(s.wallSeconds()), s.bestTestLoss(), s.bestEpoch(), s.bestCheckpoint());

@@ -16,15 +16,21 @@ import java.util.Objects;
  * @param epochs full passes over the training split
  * @param batchSize images per optimiser step, at least 2 (batch norm needs two values per channel);
  *     a trailing partial batch is dropped each epoch (the seeded shuffle rotates it)
- * @param learningRate Adam's fixed learning rate
+ * @param learningRate Adam's learning rate (fixed; a NaN rollback halves it for the rest of the run)
  * @param seed seeds the split, the per-epoch shuffle, initialisation and the reparameterisation noise
  * @param device "cpu", "cuda" or "cuda:N" (stored as "cpu" / "cuda:N")
  * @param keepCheckpoints how many of the latest checkpoints to keep (the best by test loss is kept too)
  * @param testFraction share of the dataset held out for the per-epoch test loss, in (0, 0.5]
  * @param threads engine intra-/inter-op threads; 0 = number of cores. Only effective before the engine loads
+ * @param checkpointEvery also checkpoint every this many batches inside an epoch; 0 = only at the end
+ *     of each epoch
+ * @param onNan what a NaN or infinite loss term or gradient does: stop (default), skip the batch, or
+ *     roll back to the last good checkpoint with half the learning rate
+ * @param maxNanRetries how many batches skip and rollback may handle in one run before it stops
  */
 public record TrainConfig(ModelConfig model, String dataset, int epochs, int batchSize, double learningRate,
-                          long seed, String device, int keepCheckpoints, double testFraction, int threads) {
+                          long seed, String device, int keepCheckpoints, double testFraction, int threads,
+                          int checkpointEvery, NanPolicy onNan, int maxNanRetries) {
 
     public static final int DEFAULT_EPOCHS = 10;
     public static final int DEFAULT_BATCH_SIZE = 64;
@@ -33,6 +39,8 @@ public record TrainConfig(ModelConfig model, String dataset, int epochs, int bat
     public static final String DEFAULT_DEVICE = "cpu";
     public static final int DEFAULT_KEEP_CHECKPOINTS = 3;
     public static final double DEFAULT_TEST_FRACTION = 0.1;
+    public static final NanPolicy DEFAULT_ON_NAN = NanPolicy.STOP;
+    public static final int DEFAULT_MAX_NAN_RETRIES = 3;
 
     public TrainConfig {
         Objects.requireNonNull(model, "model config is required");
@@ -58,6 +66,16 @@ public record TrainConfig(ModelConfig model, String dataset, int epochs, int bat
         if (threads < 0 || threads > 1024) {
             throw new IllegalArgumentException("threads must be in 0..1024 (0 = number of cores), got " + threads);
         }
+        if (checkpointEvery < 0) {
+            throw new IllegalArgumentException("checkpoint-every must be >= 0 batches (0 = at epoch ends only), got "
+                    + checkpointEvery);
+        }
+        if (onNan == null) {
+            onNan = DEFAULT_ON_NAN;
+        }
+        if (maxNanRetries < 1 || maxNanRetries > 1000) {
+            throw new IllegalArgumentException("max-nan-retries must be in 1..1000, got " + maxNanRetries);
+        }
     }
 
     /** The JSON form: absent fields take their defaults, present ones are validated like any other. */
@@ -68,10 +86,14 @@ public record TrainConfig(ModelConfig model, String dataset, int epochs, int bat
                                 @JsonProperty("device") String device,
                                 @JsonProperty("keepCheckpoints") Integer keepCheckpoints,
                                 @JsonProperty("testFraction") Double testFraction,
-                                @JsonProperty("threads") Integer threads) {
+                                @JsonProperty("threads") Integer threads,
+                                @JsonProperty("checkpointEvery") Integer checkpointEvery,
+                                @JsonProperty("onNan") NanPolicy onNan,
+                                @JsonProperty("maxNanRetries") Integer maxNanRetries) {
         return new TrainConfig(model, dataset, or(epochs, DEFAULT_EPOCHS), or(batchSize, DEFAULT_BATCH_SIZE),
                 or(learningRate, DEFAULT_LEARNING_RATE), or(seed, DEFAULT_SEED), or(device, DEFAULT_DEVICE),
-                or(keepCheckpoints, DEFAULT_KEEP_CHECKPOINTS), or(testFraction, DEFAULT_TEST_FRACTION), or(threads, 0));
+                or(keepCheckpoints, DEFAULT_KEEP_CHECKPOINTS), or(testFraction, DEFAULT_TEST_FRACTION), or(threads, 0),
+                or(checkpointEvery, 0), or(onNan, DEFAULT_ON_NAN), or(maxNanRetries, DEFAULT_MAX_NAN_RETRIES));
     }
 
     private static <T> T or(T value, T dflt) {
@@ -100,6 +122,9 @@ public record TrainConfig(ModelConfig model, String dataset, int epochs, int bat
         private int keepCheckpoints = DEFAULT_KEEP_CHECKPOINTS;
         private double testFraction = DEFAULT_TEST_FRACTION;
         private int threads;
+        private int checkpointEvery;
+        private NanPolicy onNan = DEFAULT_ON_NAN;
+        private int maxNanRetries = DEFAULT_MAX_NAN_RETRIES;
 
         private Builder(ModelConfig model, String dataset) {
             this.model = model;
@@ -146,9 +171,24 @@ public record TrainConfig(ModelConfig model, String dataset, int epochs, int bat
             return this;
         }
 
+        public Builder optCheckpointEvery(int batches) {
+            checkpointEvery = batches;
+            return this;
+        }
+
+        public Builder optOnNan(NanPolicy v) {
+            onNan = v;
+            return this;
+        }
+
+        public Builder optMaxNanRetries(int v) {
+            maxNanRetries = v;
+            return this;
+        }
+
         public TrainConfig build() {
             return new TrainConfig(model, dataset, epochs, batchSize, learningRate, seed, device, keepCheckpoints,
-                    testFraction, threads);
+                    testFraction, threads, checkpointEvery, onNan, maxNanRetries);
         }
     }
 }

@@ -17,8 +17,20 @@ public interface TrainListener {
     default void onEpoch(EpochMetrics metrics) {
     }
 
-    /** After a checkpoint directory was renamed into place. */
+    /**
+     * After a checkpoint directory was renamed into place.
+     *
+     * @param epoch whole epochs completed at the checkpoint (one inside an epoch has the previous count)
+     */
     default void onCheckpoint(int epoch, Path directory) {
+    }
+
+    /** A resumed run continues from {@code checkpoint} ("checkpoints/epoch-0002") after optimiser step {@code step}. */
+    default void onResume(String checkpoint, long step) {
+    }
+
+    /** Something the user should know that does not stop the run: a corrupt checkpoint passed over, a NaN handled. */
+    default void onWarning(String message) {
     }
 
     default void onEnd(TrainingSummary summary) {

@@ -6,27 +6,42 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.vaeforge.runtime.data.ImageDataset;
 import dev.vaeforge.runtime.data.ImageShape;
 import dev.vaeforge.trainer.engine.EngineSetup;
 import dev.vaeforge.trainer.loss.LossTerms;
 import dev.vaeforge.trainer.loss.Objective;
+import dev.vaeforge.trainer.loss.ResumableState;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * A model being trained: the DJL {@link Model} and {@link Trainer} (Adam with a fixed learning rate,
- * seeded Xavier initialisation) and the two passes the run needs, a training epoch and a test
- * evaluation. Knows nothing about run directories, so tests can drive it directly.
+ * A model being trained: the DJL {@link Model} and {@link Trainer} ({@link ResumableAdam}, seeded
+ * Xavier initialisation) and what a run needs from it: one guarded training step, a training epoch,
+ * a test evaluation, and a {@link SessionSnapshot} of everything a step changes, to checkpoint and
+ * to restore. Knows nothing about run directories, so tests can drive it directly.
  *
  * <p>Every step works in its own sub-manager that is closed at the end of the step, so native memory
- * stays flat however long the run is.
+ * stays flat however long the run is. Before each batch the engine is reseeded from (seed, epoch,
+ * batch) ({@link StepNoise}), and before the optimiser touches anything the loss terms and every
+ * gradient are checked for NaN and infinity ({@link NumericalFaultException}); a refused step also
+ * puts back what the forward pass changed (batch-norm running statistics).
  */
 public final class TrainingSession implements AutoCloseable {
     /** Batches read ahead of the one being computed. */
@@ -38,26 +53,37 @@ public final class TrainingSession implements AutoCloseable {
         void onStep(int step, int count, float[] batchMeans);
     }
 
+    private static final String[] TERMS = {"total", "reconstruction", "kl"};
+
     private final TrainConfig config;
     private final ImageShape shape;
     private final Objective objective;
     private final Model model;
     private final Trainer trainer;
+    private final ResumableAdam adam;
+    private final Map<String, Parameter> byName = new LinkedHashMap<>();
+    private final Map<String, String> nameById = new LinkedHashMap<>();
+    private final List<ResumableState> familyStates = new ArrayList<>();
 
     /**
-     * Builds and initialises the model. Seeds the engine first, so the initial weights and the
-     * sequence of reparameterisation noise depend only on {@code config.seed()}.
+     * Builds and initialises the model. Seeds the engine first, so the initial weights depend only on
+     * {@code config.seed()}.
      */
     public TrainingSession(TrainConfig config, Device device) {
+        this(config, device, Families.objective(config.model()));
+    }
+
+    /** With a given objective instead of the family's, for tests of the loop's mechanics. */
+    TrainingSession(TrainConfig config, Device device, Objective objective) {
         this.config = config;
         this.shape = config.model().imageShape();
-        this.objective = Families.objective(config.model());
+        this.objective = objective;
+        this.adam = new ResumableAdam((float) config.learningRate());
         Model m = Model.newInstance(config.model().family().id(), device);
         try {
             m.setBlock(Families.newBlock(config.model()));
             DefaultTrainingConfig tc = new DefaultTrainingConfig(new ObjectiveLoss(config.model().family().id(), objective))
-                    .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) config.learningRate()))
-                            .build())
+                    .optOptimizer(adam)
                     .optInitializer(new XavierInitializer(), Parameter.Type.WEIGHT)
                     .optDevices(new Device[] {device});
             this.trainer = m.newTrainer(tc);
@@ -68,10 +94,27 @@ public final class TrainingSession implements AutoCloseable {
             throw e;
         }
         this.model = m;
+        for (Pair<String, Parameter> p : m.getBlock().getParameters()) {
+            byName.put(p.getKey(), p.getValue());
+            nameById.put(p.getValue().getId(), p.getKey());
+        }
+        for (Object o : new Object[] {objective, m.getBlock()}) {
+            if (o instanceof ResumableState s) {
+                familyStates.add(s);
+            }
+        }
     }
 
     public Model model() {
         return model;
+    }
+
+    public TrainConfig config() {
+        return config;
+    }
+
+    public ResumableAdam optimizer() {
+        return adam;
     }
 
     /** Steps in one training epoch over {@code trainImages} images (the partial last batch is dropped). */
@@ -80,21 +123,28 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     /**
+     * The batches of {@code epoch} in its seeded order, starting after the first {@code fromBatch}
+     * batches (a resumed epoch). Close the loader.
+     */
+    public BatchLoader trainBatches(ImageDataset train, int epoch, int fromBatch) {
+        int[] order = EpochOrder.shuffle(train.size(), config.seed(), epoch);
+        int from = Math.min(order.length, fromBatch * config.batchSize());
+        return new BatchLoader(train, Arrays.copyOfRange(order, from, order.length), config.batchSize(), true, PREFETCH);
+    }
+
+    /**
      * One pass over {@code train} in the seeded order of {@code epoch}, one Adam step per full batch.
      *
-     * @throws IllegalStateException if the loss stops being finite (the run has diverged)
+     * @throws NumericalFaultException at the first NaN or infinite loss term or gradient
      */
     public LossTotals trainEpoch(ImageDataset train, int epoch, StepCallback callback) {
-        int[] order = EpochOrder.shuffle(train.size(), config.seed(), epoch);
         LossTotals totals = new LossTotals();
-        try (BatchLoader loader = new BatchLoader(train, order, config.batchSize(), true, PREFETCH)) {
+        long before = adam.updates();
+        try (BatchLoader loader = trainBatches(train, epoch, 0)) {
+            int batch = 0;
             for (BatchLoader.Batch b = loader.next(); b != null; b = loader.next()) {
-                float[] means = trainStep(b);
-                if (!Float.isFinite(means[0])) {
-                    throw new IllegalStateException("loss became " + means[0] + " at epoch " + epoch + " step "
-                            + (totals.steps() + 1) + "; the run diverged, try a learning rate below "
-                            + config.learningRate());
-                }
+                batch++;
+                float[] means = step(b, epoch, batch, before + totals.steps() + 1);
                 totals.add(b.count(), means);
                 callback.onStep(totals.steps(), b.count(), means);
             }
@@ -102,18 +152,99 @@ public final class TrainingSession implements AutoCloseable {
         return totals;
     }
 
-    private float[] trainStep(BatchLoader.Batch b) {
-        try (NDManager step = trainer.getManager().newSubManager()) {
-            NDArray x = step.create(b.pixels(), new Shape(shape.batchShape(b.count())));
-            LossTerms t;
+    /**
+     * One training step on batch {@code batch} of {@code epoch}, refused before it changes anything
+     * when a loss term or a gradient is not finite.
+     *
+     * @param step the global step number this will be, for messages
+     * @return the batch means [total, reconstruction, kl]
+     * @throws NumericalFaultException when a loss term or gradient is NaN or infinite; the weights,
+     *     the optimiser state and the gradients are then as they were before the call
+     */
+    public float[] step(BatchLoader.Batch b, int epoch, int batch, long step) {
+        EngineSetup.seedBatch(StepNoise.seed(config.seed(), epoch, batch));
+        // the forward pass itself updates state that has no gradient (batch-norm running statistics):
+        // keep a copy so a refused step can put it back
+        Map<Parameter, float[]> forwardState = new LinkedHashMap<>();
+        for (Parameter p : byName.values()) {
+            if (!p.requiresGradient()) {
+                forwardState.put(p, p.getArray().toFloatArray());
+            }
+        }
+        try (NDManager sm = trainer.getManager().newSubManager()) {
+            NDArray x = sm.create(b.pixels(), new Shape(shape.batchShape(b.count())));
+            float[] means;
+            StepFault fault;
             try (GradientCollector gc = trainer.newGradientCollector()) {
                 NDList out = trainer.forward(new NDList(x));
-                t = objective.compute(x, out);
-                gc.backward(t.total());
+                LossTerms t = objective.compute(x, out);
+                means = NDArrays.stack(new NDList(t.total(), t.reconstruction(), t.kl())).toFloatArray();
+                fault = lossFault(means, step, epoch, batch);
+                if (fault == null) {
+                    gc.backward(t.total());
+                }
+            }
+            if (fault == null) {
+                fault = gradientFault(sm, step, epoch, batch);
+            }
+            if (fault != null) {
+                zeroGradients();
+                forwardState.forEach((p, v) -> copyInto(p.getArray(), v, sm));
+                throw new NumericalFaultException(fault, "non-finite value at " + fault.describe()
+                        + "; the step was not applied (weights and optimiser state are those after step "
+                        + (step - 1) + ")");
             }
             trainer.step();
-            return NDArrays.stack(new NDList(t.total(), t.reconstruction(), t.kl())).toFloatArray();
+            return means;
         }
+    }
+
+    private StepFault lossFault(float[] means, long step, int epoch, int batch) {
+        // name the term that went bad, not the sum it spoiled
+        for (int i : new int[] {1, 2, 0}) {
+            if (!Float.isFinite(means[i])) {
+                return new StepFault(step, epoch, batch, family(), "loss term '" + TERMS[i] + "'", Float.toString(means[i]));
+            }
+        }
+        return null;
+    }
+
+    private StepFault gradientFault(NDManager sm, long step, int epoch, int batch) {
+        List<String> names = new ArrayList<>();
+        NDList peaks = new NDList();
+        for (Map.Entry<String, Parameter> e : byName.entrySet()) {
+            if (!e.getValue().requiresGradient()) {
+                continue;
+            }
+            NDArray g = e.getValue().getArray().getGradient();
+            g.attach(sm);
+            names.add(e.getKey());
+            peaks.add(g.abs().max());
+        }
+        if (peaks.isEmpty()) {
+            return null;
+        }
+        float[] max = NDArrays.stack(peaks).toFloatArray();
+        for (int i = 0; i < max.length; i++) {
+            if (!Float.isFinite(max[i])) {
+                return new StepFault(step, epoch, batch, family(), "the loss terms were finite but the gradient of"
+                        + " parameter '" + names.get(i) + "'", Float.toString(max[i]));
+            }
+        }
+        return null;
+    }
+
+    /** Forgets the gradients of a refused step (the next backward would add to them). */
+    private void zeroGradients() {
+        for (Parameter p : byName.values()) {
+            if (p.requiresGradient() && p.getArray().hasGradient() && p.getArray() instanceof PtNDArray a) {
+                JniUtils.zeroGrad(a);
+            }
+        }
+    }
+
+    private String family() {
+        return config.model().family().id();
     }
 
     /** The loss over all of {@code data} in inference mode: z = mu, batch norm with running statistics. */
@@ -133,6 +264,67 @@ public final class TrainingSession implements AutoCloseable {
         return totals;
     }
 
+    /** Everything the next step depends on, copied out of the engine. */
+    public SessionSnapshot snapshot() {
+        Map<String, float[]> weights = new LinkedHashMap<>();
+        byName.forEach((name, p) -> weights.put(name, p.getArray().toFloatArray()));
+        Map<String, JsonNode> family = new LinkedHashMap<>();
+        for (ResumableState s : familyStates) {
+            family.put(s.stateKey(), s.snapshotState());
+        }
+        return new SessionSnapshot(weights, adam.snapshot(nameById), family);
+    }
+
+    /**
+     * Puts a snapshot back: weights copied into the live parameter arrays (the trainer keeps
+     * references to them), gradients cleared, optimiser and family state replaced.
+     *
+     * @throws IllegalArgumentException if the snapshot belongs to a different model
+     */
+    public void restore(SessionSnapshot s) {
+        if (!s.weights().keySet().equals(byName.keySet())) {
+            throw new IllegalArgumentException("the saved weights name parameters " + s.weights().keySet()
+                    + " but this model has " + byName.keySet());
+        }
+        try (NDManager scratch = trainer.getManager().newSubManager()) {
+            for (Map.Entry<String, Parameter> e : byName.entrySet()) {
+                NDArray a = e.getValue().getArray();
+                float[] v = s.weights().get(e.getKey());
+                if (v.length != a.size()) {
+                    throw new IllegalArgumentException("saved parameter '" + e.getKey() + "' has " + v.length
+                            + " values but the model's has " + a.size() + " (" + a.getShape() + ")");
+                }
+                copyInto(a, v, scratch);
+            }
+        }
+        zeroGradients();
+        adam.restore(s.optimizer(), byName);
+        for (ResumableState st : familyStates) {
+            JsonNode n = s.family().get(st.stateKey());
+            if (n == null) {
+                throw new IllegalArgumentException("the checkpoint holds no '" + st.stateKey() + "' state for family '"
+                        + family() + "' (it has " + s.family().keySet() + ")");
+            }
+            st.restoreState(n);
+        }
+    }
+
+    /**
+     * Overwrites a live parameter array in place, bit for bit. An indexed assignment rather than
+     * {@code NDArray.set(float[])}: both are exact, but the latter goes through a deprecated PyTorch
+     * mode that prints a warning on every resume.
+     */
+    private static void copyInto(NDArray target, float[] values, NDManager scratch) {
+        target.set(ALL, scratch.create(values, target.getShape()));
+    }
+
+    private static final NDIndex ALL = new NDIndex("...");
+
+    /** The model's parameters by their stable names (the names checkpoints use). */
+    public Map<String, Parameter> parameters() {
+        return Collections.unmodifiableMap(byName);
+    }
+
     /** Arrays currently held by the model's manager tree; flat across steps when nothing leaks. */
     int liveArrays() {
         return model.getNDManager().getManagedArrays().size();
@@ -145,5 +337,10 @@ public final class TrainingSession implements AutoCloseable {
         } finally {
             model.close();
         }
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "TrainingSession[%s, lr %s]", family(), adam.learningRate());
     }
 }

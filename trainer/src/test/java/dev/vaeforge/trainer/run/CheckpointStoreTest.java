@@ -53,7 +53,7 @@ class CheckpointStoreTest {
         try (Model m = tinyModel(true)) {
             Checkpoint c = new CheckpointStore(run, 3).save(m, metrics(1, 5));
             assertEquals(List.of("epoch-0001"), entries());
-            assertEquals(List.of("checkpoint.json", "vae-0001.params"),
+            assertEquals(List.of("checkpoint.json", "checkpoint.sha256", "vae.params"),
                     Files.list(c.directory()).map(p -> p.getFileName().toString()).sorted().toList());
             assertEquals(Hashing.sha256(c.paramsFile()), c.info().paramsSha256());
             assertEquals(c, CheckpointStore.list(run).get(0));
@@ -64,8 +64,8 @@ class CheckpointStoreTest {
     void aFailedWriteLeavesNoCheckpoint() throws Exception {
         CheckpointStore store = new CheckpointStore(run, 3);
         try (Model m = tinyModel(false)) {
-            // DJL refuses to save an uninitialised block half-way through our sequence
-            assertThrows(IllegalStateException.class, () -> store.save(m, metrics(1, 5)));
+            // an uninitialised block has no weights to check or save
+            assertThrows(RuntimeException.class, () -> store.save(m, metrics(1, 5)));
         }
         assertEquals(List.of(), entries());
         assertTrue(CheckpointStore.list(run).isEmpty());
@@ -83,6 +83,19 @@ class CheckpointStoreTest {
         assertEquals(List.of(1), CheckpointStore.list(run).stream().map(Checkpoint::epoch).toList());
         new CheckpointStore(run, 3);
         assertEquals(List.of("epoch-0001"), entries());
+    }
+
+    @Test
+    void nonFiniteWeightsNeverReachACheckpoint() throws Exception {
+        CheckpointStore store = new CheckpointStore(run, 3);
+        try (Model m = tinyModel(true)) {
+            m.getBlock().getParameters().get(0).getValue().getArray().set(new float[] {1, Float.NaN, 2, 3, 4, 5});
+            dev.vaeforge.trainer.train.NumericalFaultException e = assertThrows(
+                    dev.vaeforge.trainer.train.NumericalFaultException.class, () -> store.save(m, metrics(1, 5)));
+            assertEquals("refusing to write checkpoint epoch-0001: parameter 'weight' holds NaN; NaN or infinite weights"
+                    + " never reach a checkpoint", e.getMessage());
+        }
+        assertEquals(List.of(), entries());
     }
 
     @Test

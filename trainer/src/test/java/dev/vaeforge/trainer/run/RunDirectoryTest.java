@@ -88,9 +88,9 @@ class RunDirectoryTest {
         msg = failure(dir);
         assertTrue(msg.startsWith("corrupt run config: " + cfg + ": unknown field 'epoch' in $.config;"), msg);
 
-        Files.writeString(cfg, Files.readString(good.resolve("config.json")).replace("\"formatVersion\" : 1",
+        Files.writeString(cfg, Files.readString(good.resolve("config.json")).replace("\"formatVersion\" : 2",
                 "\"formatVersion\" : 7"));
-        assertEquals(cfg + " has formatVersion 7; this vaeforge reads run format 1..1, use a newer vaeforge",
+        assertEquals(cfg + " has formatVersion 7; this vaeforge reads run format 1..2, use a newer vaeforge",
                 failure(dir));
     }
 
@@ -99,13 +99,13 @@ class RunDirectoryTest {
         Path dir = copy();
         AtomicFiles.deleteTree(dir.resolve("checkpoints/epoch-0001"));
         assertEquals(dir.resolve("checkpoints") + " holds no checkpoint (expected epoch-NNNN directories); the run"
-                + " stopped before its first epoch finished", failure(dir));
+                + " stopped before its first checkpoint", failure(dir));
     }
 
     @Test
     void tamperedParameters() throws IOException {
         Path dir = copy();
-        Path params = dir.resolve("checkpoints/epoch-0001/vae-0001.params");
+        Path params = dir.resolve("checkpoints/epoch-0001/vae.params");
         byte[] b = Files.readAllBytes(params);
         b[b.length - 1] ^= 1;
         Files.write(params, b);
@@ -126,11 +126,25 @@ class RunDirectoryTest {
         Files.writeString(json, "{\"epoch\": 1,");
         assertTrue(failure(dir).startsWith("corrupt checkpoint: " + json + ": not valid JSON"));
         Files.writeString(json, Files.readString(good.resolve("checkpoints/epoch-0001/checkpoint.json"))
-                .replace("\"vae-0001.params\"", "\"../../config.json\""));
+                .replace("\"vae.params\"", "\"../../config.json\""));
         assertEquals(json + " names parameter file '../../config.json'; expected a plain file name inside "
                 + json.getParent(), failure(dir));
         Files.delete(json);
         assertTrue(failure(dir).startsWith(json + " is missing;"));
+    }
+
+    @Test
+    void editedCheckpointJsonFailsItsChecksum() throws IOException {
+        Path dir = copy();
+        Path json = dir.resolve("checkpoints/epoch-0001/checkpoint.json");
+        Files.writeString(json, Files.readString(json).replaceFirst("\"createdAt\" : \"", "\"createdAt\" : \"1"));
+        String msg = failure(dir);
+        assertTrue(msg.startsWith(json + " has sha256 "), msg);
+        assertTrue(msg.endsWith(" records " + Files.readString(json.resolveSibling("checkpoint.sha256")).split(" ")[0]
+                + "; the file is corrupt or was changed after training"), msg);
+        Files.delete(json.resolveSibling("checkpoint.sha256"));
+        assertEquals(json.resolveSibling("checkpoint.sha256") + " is missing; a format-2 checkpoint is complete only"
+                + " with it", failure(dir));
     }
 
     @Test
