@@ -5,6 +5,7 @@ import dev.vaeforge.runtime.data.ImageDataset;
 import dev.vaeforge.runtime.data.Subset;
 import dev.vaeforge.trainer.engine.EngineSetup;
 import dev.vaeforge.trainer.train.EpochMetrics;
+import dev.vaeforge.trainer.train.Families;
 import dev.vaeforge.trainer.train.LossTotals;
 import dev.vaeforge.trainer.train.StepProgress;
 import dev.vaeforge.trainer.train.TrainConfig;
@@ -76,7 +77,8 @@ public final class TrainingRun {
                 imageSeconds += trainSeconds;
                 images += tr.images();
                 last = new EpochMetrics(epoch, globalStep, tr.meanTotal(), tr.meanRecon(), tr.meanKl(), te.meanTotal(),
-                        te.meanRecon(), te.meanKl(), tr.images() / trainSeconds, (System.nanoTime() - t0) / 1e9);
+                        te.meanRecon(), te.meanKl(), tr.images() / trainSeconds, (System.nanoTime() - t0) / 1e9)
+                        .with(tr.schedule(), te.meanKlPerDim());
                 writer.appendMetrics(last);
                 EpochMetrics m = last;
                 ls.forEach(l -> l.onEpoch(m));
@@ -111,6 +113,9 @@ public final class TrainingRun {
         if (test.size() < 1) {
             throw new IllegalArgumentException("the test split is empty; the run needs it for its test loss");
         }
+        // a conditional model needs every image's condition; refuse before the run directory exists
+        Families.conditions(config.model(), train);
+        Families.conditions(config.model(), test);
     }
 
     /** Turns the session's per-step callback into {@link StepProgress} for the listeners. */

@@ -62,7 +62,7 @@ public final class TrainingSession implements AutoCloseable {
                     .optDevices(new Device[] {device});
             this.trainer = m.newTrainer(tc);
             EngineSetup.seed(config.seed());
-            trainer.initialize(Families.inputShape(config.model(), config.batchSize()));
+            trainer.initialize(Families.inputShapes(config.model(), config.batchSize()));
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -81,15 +81,23 @@ public final class TrainingSession implements AutoCloseable {
 
     /**
      * One pass over {@code train} in the seeded order of {@code epoch}, one Adam step per full batch.
+     * Scheduled loss weights follow the run's step count, (epoch - 1) * steps per epoch + the step
+     * within the epoch: every epoch has the same number of steps, so it depends on nothing else.
      *
      * @throws IllegalStateException if the loss stops being finite (the run has diverged)
+     * @throws IllegalArgumentException if a conditional model's data lacks its conditions
      */
     public LossTotals trainEpoch(ImageDataset train, int epoch, StepCallback callback) {
         int[] order = EpochOrder.shuffle(train.size(), config.seed(), epoch);
         LossTotals totals = new LossTotals();
-        try (BatchLoader loader = new BatchLoader(train, order, config.batchSize(), true, PREFETCH)) {
+        int perEpoch = stepsPerEpoch(train.size());
+        long first = (long) (epoch - 1) * perEpoch;
+        try (BatchLoader loader = new BatchLoader(train, Families.conditions(config.model(), train), order,
+                config.batchSize(), true, PREFETCH)) {
             for (BatchLoader.Batch b = loader.next(); b != null; b = loader.next()) {
-                float[] means = trainStep(b);
+                Objective stepObjective = objective.atStep(first + totals.steps(), perEpoch);
+                float[] means = trainStep(b, stepObjective);
+                totals.schedule(stepObjective.scheduleValues());
                 if (!Float.isFinite(means[0])) {
                     throw new IllegalStateException("loss became " + means[0] + " at epoch " + epoch + " step "
                             + (totals.steps() + 1) + "; the run diverged, try a learning rate below "
@@ -102,13 +110,13 @@ public final class TrainingSession implements AutoCloseable {
         return totals;
     }
 
-    private float[] trainStep(BatchLoader.Batch b) {
+    private float[] trainStep(BatchLoader.Batch b, Objective stepObjective) {
         try (NDManager step = trainer.getManager().newSubManager()) {
             NDArray x = step.create(b.pixels(), new Shape(shape.batchShape(b.count())));
             LossTerms t;
             try (GradientCollector gc = trainer.newGradientCollector()) {
-                NDList out = trainer.forward(new NDList(x));
-                t = objective.compute(x, out);
+                NDList out = trainer.forward(inputs(step, x, b));
+                t = stepObjective.compute(x, out);
                 gc.backward(t.total());
             }
             trainer.step();
@@ -116,17 +124,33 @@ public final class TrainingSession implements AutoCloseable {
         }
     }
 
-    /** The loss over all of {@code data} in inference mode: z = mu, batch norm with running statistics. */
+    /** The images, and for a conditional model their conditions y[N, A], as the block's inputs. */
+    private static NDList inputs(NDManager m, NDArray x, BatchLoader.Batch b) {
+        NDList in = new NDList(x);
+        if (b.conditions() != null) {
+            in.add(m.create(b.conditions(), new Shape(b.count(), b.conditions().length / b.count())));
+        }
+        return in;
+    }
+
+    /**
+     * The loss over all of {@code data} in inference mode: z = mu, batch norm with running statistics,
+     * every loss schedule at its final value ({@link Objective#atEnd}); also the KL per latent dimension.
+     */
     public LossTotals evaluate(ImageDataset data) {
         LossTotals totals = new LossTotals();
-        try (BatchLoader loader = new BatchLoader(data, EpochOrder.identity(data.size()), config.batchSize(), false,
-                PREFETCH)) {
+        Objective scoring = objective.atEnd();
+        try (BatchLoader loader = new BatchLoader(data, Families.conditions(config.model(), data),
+                EpochOrder.identity(data.size()), config.batchSize(), false, PREFETCH)) {
             for (BatchLoader.Batch b = loader.next(); b != null; b = loader.next()) {
                 try (NDManager step = trainer.getManager().newSubManager()) {
                     NDArray x = step.create(b.pixels(), new Shape(shape.batchShape(b.count())));
-                    LossTerms t = objective.compute(x, trainer.evaluate(new NDList(x)));
+                    LossTerms t = scoring.compute(x, trainer.evaluate(inputs(step, x, b)));
                     totals.add(b.count(), NDArrays.stack(new NDList(t.total(), t.reconstruction(), t.kl()))
                             .toFloatArray());
+                    if (t.klPerDim() != null) {
+                        totals.addKlPerDim(b.count(), t.klPerDim().toFloatArray());
+                    }
                 }
             }
         }
