@@ -3,6 +3,7 @@ package dev.vaeforge.cli;
 import dev.vaeforge.cli.data.DatasetResolver;
 import dev.vaeforge.runtime.VaeRuntime;
 import dev.vaeforge.runtime.VaeforgeException;
+import dev.vaeforge.runtime.condition.ConditionKind;
 import dev.vaeforge.runtime.data.ImageDataset;
 import dev.vaeforge.runtime.eval.EvalOutputs;
 import dev.vaeforge.runtime.eval.EvalSettings;
@@ -113,7 +114,9 @@ final class EvaluateCommand implements Callable<Integer> {
         try (VaeRuntime rt = VaeRuntime.open(bundle, dev, settings.batchSize())) {
             ImageDataset ds;
             try {
-                ds = DatasetResolver.open(data, input.options(rt.imageShape()));
+                // a bundle conditioned on labels reads folder datasets' classes from their sub-folders
+                boolean labels = rt.condition().map(c -> c.kind() == ConditionKind.LABELS).orElse(false);
+                ds = DatasetResolver.open(data, input.options(rt.imageShape()).withFolderLabels(labels));
             } catch (IllegalArgumentException e) {
                 throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--data " + data + ": " + e.getMessage(), e);
             }

@@ -28,7 +28,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train a model with DJL and write a run directory (config, metrics per epoch, checkpoints).",
-                "Example: vaeforge train --model vae --data shapes --epochs 5 --batch-size 64 --latent-dim 10 --out runs/vae"})
+                "Example: vaeforge train --model vae --data shapes --epochs 5 --batch-size 64 --latent-dim 10 --out runs/vae",
+                "Families and their flags: docs/FAMILIES.md (beta-vae: --beta, --kl-schedule, ...; capacity-vae: --gamma, "
+                        + "--capacity-max, --capacity-span; cvae: --conditioning, --attributes)."})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -96,6 +98,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     InputOptions input;
 
+    @Mixin
+    FamilyOptions familyOptions;
+
     /** Completion candidates for --model. */
     static final class Families implements Iterable<String> {
         @Override
@@ -120,11 +125,12 @@ final class TrainCommand implements Callable<Integer> {
     /** Validates every flag, opens the data and trains; progress goes to {@code progress}. */
     TrainingSummary train(PrintStream progress, TrainListener... extra) throws IOException {
         ModelFamily family = family();
+        familyOptions.check(family);
         Likelihood lik = Likelihood.parse(likelihood);
         ImageShape requested = requestedShape();
         ImageDataset dataset;
         try {
-            DatasetOptions opts = input.options(requested);
+            DatasetOptions opts = familyOptions.datasetOptions(family, input.options(requested));
             dataset = DatasetResolver.open(data, opts);
         } catch (IllegalArgumentException e) {
             throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--data " + data + ": " + e.getMessage(), e);
@@ -135,9 +141,8 @@ final class TrainCommand implements Callable<Integer> {
                     + shape.width() + " images; models are square: pass --image-size N --resize");
         }
         List<Integer> w = widths != null ? widths : defaultWidths(shape.height());
-        ModelConfig modelConfig = switch (family) {
-            case VAE -> new VaeConfig(shape.channels(), shape.height(), latentDim, w, lik, gaussianSigma);
-        };
+        VaeConfig architecture = new VaeConfig(shape.channels(), shape.height(), latentDim, w, lik, gaussianSigma);
+        ModelConfig modelConfig = familyOptions.modelConfig(family, architecture, dataset, epochs);
         TrainConfig config = TrainConfig.builder(modelConfig, data).optEpochs(epochs).optBatchSize(batchSize)
                 .optLearningRate(learningRate).optSeed(seed).optDevice(device).optKeepCheckpoints(keepCheckpoints)
                 .optTestFraction(testFraction).optThreads(threads).build();
