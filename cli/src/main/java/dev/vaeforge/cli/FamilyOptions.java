@@ -89,8 +89,13 @@ final class FamilyOptions {
             + "to condition on. Default: all of the dataset's.")
     List<String> attributes;
 
+    /** Each family flag with the family it belongs to. */
+    static Map<String, ModelFamily> flags() {
+        return java.util.Collections.unmodifiableMap(FLAGS);
+    }
+
     /** The value of each flag (null when not given), keyed like {@link #FLAGS}. */
-    private Map<String, Object> values() {
+    Map<String, Object> values() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("--beta", beta);
         m.put("--kl-schedule", klSchedule);
