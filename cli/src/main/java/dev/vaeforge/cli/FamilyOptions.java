@@ -147,7 +147,7 @@ final class FamilyOptions {
         if (family == ModelFamily.CAPACITY_VAE) {
             span("--capacity-span", capacitySpan);
         }
-        if (family == ModelFamily.CVAE && attributes != null && kind() != ConditionKind.ATTRIBUTES) {
+        if (family == ModelFamily.CVAE && kind() != ConditionKind.ATTRIBUTES && attributes != null) {
             throw bad("--attributes applies to --conditioning attributes, not " + kind().id());
         }
     }
