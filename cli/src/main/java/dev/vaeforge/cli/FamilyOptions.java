@@ -56,7 +56,8 @@ final class FamilyOptions {
     Double betaStart;
 
     @Option(names = "--kl-span", paramLabel = "SPAN", description = "beta-vae, warmup or cyclical: length of the "
-            + "warm-up, or of all cycles together: 'N steps' or 'N epochs'. Default: the whole run (--epochs epochs).")
+            + "warm-up, or of all cycles together: N steps or N epochs, e.g. 2000steps or 10epochs. Default: the whole "
+            + "run (--epochs epochs).")
     String klSpan;
 
     @Option(names = "--kl-cycles", paramLabel = "M", description = "beta-vae, cyclical: number of cycles (>= 1). Default: 4.")
@@ -78,7 +79,7 @@ final class FamilyOptions {
     Double capacityMax;
 
     @Option(names = "--capacity-span", paramLabel = "SPAN", description = "capacity-vae: how long C takes to rise from "
-            + "0 to C_max: 'N steps' or 'N epochs'. Default: the whole run (--epochs epochs).")
+            + "0 to C_max: N steps or N epochs, e.g. 100000steps or 10epochs. Default: the whole run (--epochs epochs).")
     String capacitySpan;
 
     @Option(names = "--conditioning", paramLabel = "labels|attributes", description = "cvae: what y holds: the "
