@@ -4,6 +4,7 @@ import dev.vaeforge.cli.data.DatasetResolver;
 import dev.vaeforge.runtime.VaeRuntime;
 import dev.vaeforge.runtime.VaeforgeException;
 import dev.vaeforge.runtime.data.DatasetOptions;
+import dev.vaeforge.runtime.condition.ConditionKind;
 import dev.vaeforge.runtime.data.ImageDataset;
 import dev.vaeforge.runtime.data.Split;
 import dev.vaeforge.runtime.data.Splits;
@@ -120,7 +121,10 @@ final class EvaluateCommand implements Callable<Integer> {
             ImageDataset ds;
             Split split = dataOptions.split();
             try {
-                DatasetOptions options = dataOptions.apply(input.options(rt.imageShape()), spec.commandLine().getErr());
+                // a bundle conditioned on labels reads folder datasets' classes from their sub-folders
+                boolean labels = rt.condition().map(c -> c.kind() == ConditionKind.LABELS).orElse(false);
+                DatasetOptions options = dataOptions.apply(input.options(rt.imageShape()).withFolderLabels(labels),
+                        spec.commandLine().getErr());
                 ImageDataset all = DatasetResolver.open(data, options);
                 ds = split == null ? all : Splits.part(all, split, options.splitSizes());
             } catch (IllegalArgumentException e) {

@@ -4,6 +4,7 @@ import dev.vaeforge.runtime.Json;
 import dev.vaeforge.runtime.bundle.Bundle;
 import dev.vaeforge.runtime.bundle.BundleArchive;
 import dev.vaeforge.runtime.bundle.Manifest;
+import dev.vaeforge.runtime.condition.ConditionSpec;
 import dev.vaeforge.runtime.session.BundleSessions;
 import dev.vaeforge.runtime.session.Device;
 import java.io.PrintWriter;
@@ -54,7 +55,9 @@ final class InspectCommand implements Callable<Integer> {
                 m.likelihood().sigma() == null ? "" : " (sigma " + m.likelihood().sigma() + ")");
         out.printf("latent      %s, dim %d; prior %s%n", m.latent().kind(), m.latent().dim(), m.prior().type());
         if (m.conditioning() != null) {
-            out.printf("condition   %s: %s%n", m.conditioning().type(), String.join(", ", m.conditioning().names()));
+            // the reader has validated it; the indices are what --label takes
+            out.printf("condition   %s: y[N,%d] in both graphs%n", ConditionSpec.of(m.conditioning()).describe(),
+                    m.conditioning().names().size());
         }
         out.printf("opset       %d%n", m.opset());
         out.println("graphs");

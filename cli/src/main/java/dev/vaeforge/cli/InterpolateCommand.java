@@ -1,8 +1,12 @@
 package dev.vaeforge.cli;
 
 import dev.vaeforge.runtime.VaeRuntime;
+import dev.vaeforge.runtime.condition.Condition;
+import dev.vaeforge.runtime.condition.ConditionKind;
+import dev.vaeforge.runtime.condition.ConditionSpec;
 import dev.vaeforge.runtime.image.ImageGrid;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,6 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "interpolate", mixinStandardHelpOptions = true,
         description = {"Encode two images, walk the straight line between their posterior means and decode each step "
                 + "into one strip (both ends included).",
+                "A cvae bundle uses one condition for both images and every step: --label or --condition.",
                 "Example: vaeforge interpolate bundles/vae --from a.png --to b.png --steps 8 --out strip.png"})
 final class InterpolateCommand implements Callable<Integer> {
     @Spec
@@ -38,14 +43,29 @@ final class InterpolateCommand implements Callable<Integer> {
     boolean resize;
 
     @Mixin
+    ConditionOptions conditionOptions;
+
+    @Mixin
     DeviceOption device;
 
     @Override
     public Integer call() {
         try (VaeRuntime rt = VaeRuntime.open(bundle, device.parse())) {
+            float[] y = null;
+            if (rt.condition().isPresent()) {
+                ConditionSpec spec = rt.condition().get();
+                Optional<Condition> c = conditionOptions.resolve(rt);
+                if (c.isEmpty() && spec.kind() == ConditionKind.LABELS) {
+                    throw ConditionOptions.bad("this cvae bundle needs --label INDEX|NAME for the interpolation; "
+                            + spec.describe());
+                }
+                y = c.orElseGet(() -> Condition.none(spec)).vector();
+            } else {
+                conditionOptions.resolve(rt);
+            }
             float[] a = Files2.readImage(from, rt.imageShape(), resize);
             float[] b = Files2.readImage(to, rt.imageShape(), resize);
-            float[] frames = rt.interpolate(a, b, steps);
+            float[] frames = rt.interpolate(a, b, steps, y);
             Files2.writePng(ImageGrid.strip(frames, rt.imageShape(), steps, 2), out);
         }
         spec.commandLine().getOut().printf("wrote a %d-step interpolation to %s%n", steps, out.toAbsolutePath());

@@ -3,6 +3,9 @@ package dev.vaeforge.cli;
 import dev.vaeforge.cli.data.DatasetResolver;
 import dev.vaeforge.runtime.VaeRuntime;
 import dev.vaeforge.runtime.VaeforgeException;
+import dev.vaeforge.runtime.condition.Condition;
+import dev.vaeforge.runtime.condition.ConditionKind;
+import dev.vaeforge.runtime.condition.DatasetConditions;
 import dev.vaeforge.runtime.data.ArrayDataset;
 import dev.vaeforge.runtime.data.BadFile;
 import dev.vaeforge.runtime.data.DatasetOptions;
@@ -21,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,6 +65,9 @@ final class ReconstructCommand implements Callable<Integer> {
     InputOptions inputOptions;
 
     @Mixin
+    ConditionOptions conditionOptions;
+
+    @Mixin
     DeviceOption device;
 
     /** --split picks a part of a dataset (its own split, or the seeded one train uses); default: all images. */
@@ -75,7 +82,10 @@ final class ReconstructCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         try (VaeRuntime rt = VaeRuntime.open(bundle, device.parse(), batchSize)) {
             ImageShape shape = rt.imageShape();
-            ImageDataset data = open(shape);
+            Optional<Condition> given = conditionOptions.resolve(rt);
+            boolean labels = given.isEmpty() && rt.condition().map(c -> c.kind() == ConditionKind.LABELS).orElse(false);
+            ImageDataset data = open(shape, labels);
+            DatasetConditions conditions = conditions(rt, given, data);
             int n = limit == null ? data.size() : Math.min(limit, data.size());
             if (n == 0) {
                 throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, input + ": no images to reconstruct");
@@ -93,7 +103,7 @@ final class ReconstructCommand implements Callable<Integer> {
             for (int from = 0; from < n; from += batchSize) {
                 int b = Math.min(batchSize, n - from);
                 float[] x = data.batch(order, from, b);
-                float[] r = rt.reconstruct(x, b);
+                float[] r = rt.reconstruct(x, conditions == null ? null : conditions.batch(order, from, b), b);
                 for (int i = 0; i < b; i++) {
                     int idx = from + i;
                     float[] one = new float[per];
@@ -121,7 +131,27 @@ final class ReconstructCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ImageDataset open(ImageShape shape) throws IOException {
+    /**
+     * Each image's condition for a cvae bundle: the one given with --label/--condition for all, else the
+     * dataset's own; null for an unconditional bundle.
+     */
+    private DatasetConditions conditions(VaeRuntime rt, Optional<Condition> given, ImageDataset data) {
+        if (rt.condition().isEmpty()) {
+            return null;
+        }
+        if (given.isPresent()) {
+            return DatasetConditions.fixed(given.get());
+        }
+        try {
+            return DatasetConditions.of(rt.condition().get(), data);
+        } catch (IllegalArgumentException e) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--input " + input + ": " + e.getMessage()
+                    + "; or pass --label/--condition to use one condition for every image", e);
+        }
+    }
+
+    /** @param labels label folder images by their sub-folder (for a bundle conditioned on labels) */
+    private ImageDataset open(ImageShape shape, boolean labels) throws IOException {
         Path p = Path.of(input);
         Split split = dataOptions.split();
         try {
@@ -133,7 +163,8 @@ final class ReconstructCommand implements Callable<Integer> {
                 float[] x = Files2.readImage(p, shape, inputOptions.resize);
                 return new ArrayDataset(p.getFileName().toString(), shape, x, null, null);
             }
-            DatasetOptions options = dataOptions.apply(inputOptions.options(shape), spec.commandLine().getErr());
+            DatasetOptions options = dataOptions.apply(inputOptions.options(shape).withFolderLabels(labels),
+                    spec.commandLine().getErr());
             ImageDataset all = Files.isDirectory(p) ? FolderDataset.open(p, options)
                     : DatasetResolver.open(input, options);
             return split == null ? all : Splits.part(all, split, options.splitSizes());

@@ -2,8 +2,12 @@ package dev.vaeforge.cli;
 
 import dev.vaeforge.runtime.VaeRuntime;
 import dev.vaeforge.runtime.VaeforgeException;
+import dev.vaeforge.runtime.condition.Condition;
+import dev.vaeforge.runtime.condition.ConditionKind;
+import dev.vaeforge.runtime.condition.ConditionSpec;
 import dev.vaeforge.runtime.image.ImageGrid;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,8 +17,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "sample", mixinStandardHelpOptions = true,
-        description = {"Decode z ~ N(0, I) (seeded) with the bundle's decoder and write the images as a PNG grid.",
-                "Example: vaeforge sample bundles/vae -n 64 --seed 1 --out samples.png"})
+        description = {"Decode z ~ N(0, I) (seeded) with the bundle's decoder and write the images as a PNG grid. "
+                + "A cvae bundle decodes with a condition: --label or --condition; without one, a labels bundle cycles "
+                + "through its classes (sample i gets class i mod K) and an attributes bundle sets no attribute.",
+                "Example: vaeforge sample bundles/vae -n 64 --seed 1 --out samples.png",
+                "Example: vaeforge sample bundles/cvae -n 16 --label heart --out hearts.png"})
 final class SampleCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -38,6 +45,9 @@ final class SampleCommand implements Callable<Integer> {
     Path images;
 
     @Mixin
+    ConditionOptions conditionOptions;
+
+    @Mixin
     DeviceOption device;
 
     @Override
@@ -45,8 +55,17 @@ final class SampleCommand implements Callable<Integer> {
         if (count < 1 || count > 100_000) {
             throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "-n must be in 1..100000, got " + count);
         }
+        String conditionText = null;
         try (VaeRuntime rt = VaeRuntime.open(bundle, device.parse())) {
-            float[] x = rt.sample(count, seed);
+            Optional<Condition> c = conditionOptions.resolve(rt);
+            float[] y = null;
+            if (rt.condition().isPresent()) {
+                ConditionSpec spec = rt.condition().get();
+                y = c.map(v -> v.repeat(count)).orElseGet(() -> defaultConditions(spec, count));
+                conditionText = c.map(Condition::toString).orElse(spec.kind() == ConditionKind.LABELS
+                        ? "cycling through " + spec.describe() : "no attribute set");
+            }
+            float[] x = rt.sample(count, seed, y);
             int cols = columns != null ? columns : (int) Math.ceil(Math.sqrt(count));
             Files2.writePng(ImageGrid.of(x, rt.imageShape(), count, cols, 2), out);
             if (images != null) {
@@ -58,7 +77,21 @@ final class SampleCommand implements Callable<Integer> {
                 }
             }
         }
-        spec.commandLine().getOut().printf("wrote %d samples (seed %d) to %s%n", count, seed, out.toAbsolutePath());
+        spec.commandLine().getOut().printf("wrote %d samples (seed %d%s) to %s%n", count, seed,
+                conditionText == null ? "" : ", condition: " + conditionText, out.toAbsolutePath());
         return 0;
+    }
+
+    /** Labels: sample i gets class i mod K, so a grid shows every class; attributes: all 0. */
+    private static float[] defaultConditions(ConditionSpec spec, int n) {
+        if (spec.kind() == ConditionKind.ATTRIBUTES) {
+            return Condition.none(spec).repeat(n);
+        }
+        int k = spec.dim();
+        float[] y = new float[n * k];
+        for (int i = 0; i < n; i++) {
+            y[i * k + i % k] = 1f;
+        }
+        return y;
     }
 }

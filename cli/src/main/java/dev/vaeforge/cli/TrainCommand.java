@@ -38,7 +38,9 @@ import picocli.CommandLine.Spec;
                 + "continue one with --resume: from its newest valid checkpoint, giving the same result as an "
                 + "uninterrupted run.",
                 "Example: vaeforge train --model vae --data shapes --epochs 5 --batch-size 64 --latent-dim 10 --out runs/vae",
-                "         vaeforge train --resume runs/vae"})
+                "         vaeforge train --resume runs/vae",
+                "Families and their flags: docs/FAMILIES.md (beta-vae: --beta, --kl-schedule, ...; capacity-vae: --gamma, "
+                        + "--capacity-max, --capacity-span; cvae: --conditioning, --attributes)."})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -136,6 +138,9 @@ final class TrainCommand implements Callable<Integer> {
     /** Items the dataset skipped in the last {@link #train} call. */
     private int skipped;
 
+    @Mixin
+    FamilyOptions familyOptions;
+
     /** Completion candidates for --model. */
     static final class Families implements Iterable<String> {
         @Override
@@ -182,7 +187,8 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig config = RunDirectory.readConfig(resume).config();
         DatasetResolver.TrainingData parts;
         try {
-            DatasetOptions opts = dataOptions.apply(input.options(config.model().imageShape()), spec.commandLine().getErr());
+            DatasetOptions opts = familyOptions.datasetOptions(config.model().family(),
+                    dataOptions.apply(input.options(config.model().imageShape()), spec.commandLine().getErr()));
             parts = DatasetResolver.training(config.dataset(), dataOptions.split(), opts);
         } catch (IllegalArgumentException e) {
             throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, resume + " was trained on " + config.dataset()
@@ -214,6 +220,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--on-nan: " + e.getMessage());
         }
         ModelFamily family = family();
+        familyOptions.check(family);
         Likelihood lik = Likelihood.parse(likelihood);
         ImageShape requested = requestedShape();
         if (limit != null && limit < 2) {
@@ -221,7 +228,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         DatasetResolver.TrainingData parts;
         try {
-            DatasetOptions opts = dataOptions.apply(input.options(requested), spec.commandLine().getErr());
+            DatasetOptions opts = familyOptions.datasetOptions(family,
+                    dataOptions.apply(input.options(requested), spec.commandLine().getErr()));
             parts = DatasetResolver.training(data, dataOptions.split(), opts);
         } catch (IllegalArgumentException e) {
             throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--data " + data + ": " + e.getMessage(), e);
@@ -236,9 +244,8 @@ final class TrainCommand implements Callable<Integer> {
                     + shape.width() + " images; models are square: pass --image-size N --resize");
         }
         List<Integer> w = widths != null ? widths : defaultWidths(shape.height());
-        ModelConfig modelConfig = switch (family) {
-            case VAE -> new VaeConfig(shape.channels(), shape.height(), latentDim, w, lik, gaussianSigma);
-        };
+        VaeConfig architecture = new VaeConfig(shape.channels(), shape.height(), latentDim, w, lik, gaussianSigma);
+        ModelConfig modelConfig = familyOptions.modelConfig(family, architecture, dataset, epochs);
         TrainConfig config = TrainConfig.builder(modelConfig, data).optEpochs(epochs).optBatchSize(batchSize)
                 .optLearningRate(learningRate).optSeed(seed).optDevice(device).optKeepCheckpoints(keepCheckpoints)
                 .optTestFraction(dataOptions.testFraction).optThreads(threads).optCheckpointEvery(checkpointEvery)

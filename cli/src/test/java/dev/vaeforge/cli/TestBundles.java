@@ -4,6 +4,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.vaeforge.exporter.Exporter;
 import dev.vaeforge.runtime.bundle.Manifest;
+import dev.vaeforge.runtime.condition.ConditionKind;
+import dev.vaeforge.trainer.cvae.ConditionalVae;
+import dev.vaeforge.trainer.model.CvaeConfig;
 import dev.vaeforge.trainer.model.Likelihood;
 import dev.vaeforge.trainer.model.VaeConfig;
 import dev.vaeforge.trainer.vae.ConvVae;
@@ -18,6 +21,21 @@ final class TestBundles {
 
     static Path vae(Path out) {
         return vae(out, 1, 16);
+    }
+
+    /** A cvae bundle on shapes' three classes, or on three attributes. */
+    static Path cvae(Path out, boolean attributes) {
+        CvaeConfig cfg = new CvaeConfig(1, 16, 4, List.of(8, 8), Likelihood.BERNOULLI, 0,
+                attributes ? ConditionKind.ATTRIBUTES : ConditionKind.LABELS,
+                attributes ? List.of("Smiling", "Eyeglasses", "Male") : List.of("square", "ellipse", "heart"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            ConditionalVae cvae = new ConditionalVae(cfg);
+            cvae.initialize(m, DataType.FLOAT32, cvae.inputShapes(2));
+            Manifest.Provenance p = new Manifest.Provenance(Map.of(), "test", "0", 0, 0, Map.of(), 1, Map.of(),
+                    "17", "linux", "amd64", null);
+            Exporter.export(cfg, cvae, p, out, Exporter.Options.defaults());
+        }
+        return out;
     }
 
     static Path vae(Path out, int channels, int size) {

@@ -13,6 +13,12 @@ import dev.vaeforge.runtime.data.ImageShape;
 import dev.vaeforge.runtime.onnx.GraphBuilder;
 import dev.vaeforge.runtime.session.BundleSessions;
 import dev.vaeforge.runtime.session.Device;
+import dev.vaeforge.runtime.condition.ConditionKind;
+import dev.vaeforge.runtime.condition.ConditionSpec;
+import dev.vaeforge.trainer.cvae.ConditionalVae;
+import dev.vaeforge.trainer.model.BetaVaeConfig;
+import dev.vaeforge.trainer.model.CapacityVaeConfig;
+import dev.vaeforge.trainer.model.CvaeConfig;
 import dev.vaeforge.trainer.model.Likelihood;
 import dev.vaeforge.trainer.model.ModelConfig;
 import dev.vaeforge.trainer.model.VaeConfig;
@@ -74,6 +80,11 @@ public final class Exporter {
         int b = options.parityBatch();
         GraphSet set = switch (config.family()) {
             case VAE -> vae((VaeConfig) config, requireBlock(model, ConvVae.class, config), metadata, rnd, b);
+            case BETA_VAE -> vae(((BetaVaeConfig) config).architecture(), requireBlock(model, ConvVae.class, config),
+                    metadata, rnd, b);
+            case CAPACITY_VAE -> vae(((CapacityVaeConfig) config).architecture(),
+                    requireBlock(model, ConvVae.class, config), metadata, rnd, b);
+            case CVAE -> cvae((CvaeConfig) config, requireBlock(model, ConditionalVae.class, config), metadata, rnd, b);
         };
         Map<GraphRole, byte[]> graphs = set.graphs();
         Map<String, Manifest.Graph> specs = set.specs();
@@ -88,7 +99,8 @@ public final class Exporter {
         ImageShape s = config.imageShape();
         Manifest manifest = new Manifest(BundleFormat.FORMAT, BundleFormat.VERSION, bundleId, Instant.now().toString(),
                 config.family().id(), new Manifest.Image(s.channels(), s.height(), s.width(), new double[] {0, 1}),
-                set.likelihood(), set.latent(), null, new Manifest.Prior("standard-normal"), GraphBuilder.OPSET, specs,
+                set.likelihood(), set.latent(), set.conditioning(), new Manifest.Prior("standard-normal"), GraphBuilder.OPSET,
+                specs,
                 new Manifest.Parity(options.tolerance(), b, options.paritySeed(), parity), provenance);
         Manifest written = BundleWriter.write(out, manifest, graphs, options.overwrite());
         // Prove the bundle opens the way a runtime elsewhere will open it: hashes and signatures.
@@ -97,9 +109,12 @@ public final class Exporter {
         }
     }
 
-    /** What a family's translation produces: graph bytes, manifest entries and measured parity. */
+    /**
+     * What a family's translation produces: graph bytes, manifest entries and measured parity, and the
+     * conditioning of a conditional family (null for the others).
+     */
     private record GraphSet(Map<GraphRole, byte[]> graphs, Map<String, Manifest.Graph> specs, Map<String, Double> parity,
-                            Manifest.Latent latent, Manifest.Likelihood likelihood) {
+                            Manifest.Latent latent, Manifest.Likelihood likelihood, Manifest.Conditioning conditioning) {
     }
 
     private static GraphSet vae(VaeConfig v, ConvVae vae, Map<String, String> metadata, Random rnd, int b) {
@@ -119,9 +134,57 @@ public final class Exporter {
         parity.put("decoder", ParityCheck.maxAbsDifference(vae.decoder(), dec,
                 List.of(new ParityCheck.Feed("z", normal(rnd, b * v.latentDim()), new long[] {b, v.latentDim()})),
                 List.of("x_hat"), l -> new NDList(l.singletonOrThrow().getNDArrayInternal().sigmoid())));
-        Manifest.Likelihood likelihood = new Manifest.Likelihood(v.likelihood().id(),
+        return new GraphSet(graphs, specs, parity, new Manifest.Latent("vector", v.latentDim()), likelihood(v), null);
+    }
+
+    /** The cvae's graphs: the VAE's with a y[N,A] input on both (decision 0009). */
+    private static GraphSet cvae(CvaeConfig c, ConditionalVae cvae, Map<String, String> metadata, Random rnd, int b) {
+        VaeConfig v = c.architecture();
+        ImageShape s = v.imageShape();
+        int a = c.condition().dim();
+        byte[] enc = CvaeGraphs.encoder(cvae, metadata).toByteArray();
+        byte[] dec = CvaeGraphs.decoder(cvae, metadata).toByteArray();
+        Map<GraphRole, byte[]> graphs = new EnumMap<>(GraphRole.class);
+        graphs.put(GraphRole.ENCODER, enc);
+        graphs.put(GraphRole.DECODER, dec);
+        Map<String, Manifest.Graph> specs = new LinkedHashMap<>();
+        specs.put("encoder", new Manifest.Graph(null, null, CvaeGraphs.encoderInputs(s, a),
+                VaeGraphs.encoderOutputs(v.latentDim())));
+        specs.put("decoder", new Manifest.Graph(null, null, CvaeGraphs.decoderInputs(v.latentDim(), a),
+                VaeGraphs.decoderOutputs(s)));
+        // random conditions of the kind the model takes: one-hot rows for labels, 0/1 entries for attributes
+        float[] y = conditions(rnd, b, c.condition());
+        Map<String, Double> parity = new LinkedHashMap<>();
+        parity.put("encoder", ParityCheck.maxAbsDifference(cvae.encoder(), enc,
+                List.of(new ParityCheck.Feed("x", uniform(rnd, b * s.size()), s.batchShape(b)),
+                        new ParityCheck.Feed("y", y, new long[] {b, a})),
+                List.of("mu", "logvar"), l -> l));
+        parity.put("decoder", ParityCheck.maxAbsDifference(cvae.decoder(), dec,
+                List.of(new ParityCheck.Feed("z", normal(rnd, b * v.latentDim()), new long[] {b, v.latentDim()}),
+                        new ParityCheck.Feed("y", y, new long[] {b, a})),
+                List.of("x_hat"), l -> new NDList(l.singletonOrThrow().getNDArrayInternal().sigmoid())));
+        return new GraphSet(graphs, specs, parity, new Manifest.Latent("vector", v.latentDim()), likelihood(v),
+                c.condition().toManifest());
+    }
+
+    private static Manifest.Likelihood likelihood(VaeConfig v) {
+        return new Manifest.Likelihood(v.likelihood().id(),
                 v.likelihood() == Likelihood.GAUSSIAN ? v.gaussianSigma() : null);
-        return new GraphSet(graphs, specs, parity, new Manifest.Latent("vector", v.latentDim()), likelihood);
+    }
+
+    private static float[] conditions(Random r, int n, ConditionSpec spec) {
+        int a = spec.dim();
+        float[] y = new float[n * a];
+        for (int i = 0; i < n; i++) {
+            if (spec.kind() == ConditionKind.LABELS) {
+                y[i * a + r.nextInt(a)] = 1f;
+            } else {
+                for (int j = 0; j < a; j++) {
+                    y[i * a + j] = r.nextBoolean() ? 1f : 0f;
+                }
+            }
+        }
+        return y;
     }
 
     /** NaN or infinite weights never reach a bundle (checked before anything is translated or written). */

@@ -69,6 +69,12 @@ public final class RunExporter {
         out.put("testLoss", m.testLoss());
         out.put("testRecon", m.testRecon());
         out.put("testKl", m.testKl());
+        if (m.beta() != null) {
+            out.put("beta", m.beta());
+        }
+        if (m.capacity() != null) {
+            out.put("capacity", m.capacity());
+        }
         return out;
     }
 }

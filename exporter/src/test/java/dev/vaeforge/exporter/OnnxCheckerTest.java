@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.vaeforge.runtime.condition.ConditionKind;
+import dev.vaeforge.trainer.cvae.ConditionalVae;
+import dev.vaeforge.trainer.model.CvaeConfig;
 import dev.vaeforge.trainer.model.Likelihood;
 import dev.vaeforge.trainer.model.VaeConfig;
 import dev.vaeforge.trainer.vae.ConvVae;
@@ -29,10 +32,17 @@ class OnnxCheckerTest {
                 "python3-onnx is not installed (apt-get install python3-onnx)");
         VaeConfig cfg = new VaeConfig(3, 16, 5, List.of(8, 16), Likelihood.BERNOULLI, 0);
         Path out = tmp.resolve("b");
+        Path cond = tmp.resolve("cvae");
         try (NDManager m = NDManager.newBaseManager()) {
             ConvVae vae = new ConvVae(cfg);
             vae.initialize(m, DataType.FLOAT32, vae.inputShape(2));
             Exporter.export(cfg, vae, VaeExportTest.PROVENANCE, out, Exporter.Options.defaults());
+            // the cvae's graphs have a second input and a Concat
+            CvaeConfig c = new CvaeConfig(1, 16, 4, List.of(8, 16), Likelihood.BERNOULLI, 0, ConditionKind.LABELS,
+                    List.of("a", "b", "c"));
+            ConditionalVae cvae = new ConditionalVae(c);
+            cvae.initialize(m, DataType.FLOAT32, cvae.inputShapes(2));
+            Exporter.export(c, cvae, VaeExportTest.PROVENANCE, cond, Exporter.Options.defaults());
         }
         String script = "import onnx,sys\n"
                 + "for f in sys.argv[1:]:\n"
@@ -40,7 +50,8 @@ class OnnxCheckerTest {
                 + "    onnx.checker.check_model(m, full_check=True)\n"
                 + "    print('ok', f, m.opset_import[0].version)\n";
         Process p = new ProcessBuilder(python.toString(), "-c", script, out.resolve("encoder.onnx").toString(),
-                out.resolve("decoder.onnx").toString()).redirectErrorStream(true).start();
+                out.resolve("decoder.onnx").toString(), cond.resolve("encoder.onnx").toString(),
+                cond.resolve("decoder.onnx").toString()).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes());
         p.waitFor(120, TimeUnit.SECONDS);
         assertEquals(0, p.exitValue(), output);

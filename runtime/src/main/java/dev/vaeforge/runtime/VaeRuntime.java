@@ -2,20 +2,27 @@ package dev.vaeforge.runtime;
 
 import dev.vaeforge.runtime.bundle.Bundle;
 import dev.vaeforge.runtime.bundle.BundleArchive;
+import dev.vaeforge.runtime.bundle.BundleReader;
 import dev.vaeforge.runtime.bundle.GraphRole;
 import dev.vaeforge.runtime.bundle.Manifest;
+import dev.vaeforge.runtime.condition.Condition;
+import dev.vaeforge.runtime.condition.ConditionSpec;
 import dev.vaeforge.runtime.data.ImageShape;
 import dev.vaeforge.runtime.ops.GraphRunner;
 import dev.vaeforge.runtime.ops.Posterior;
 import dev.vaeforge.runtime.session.BundleSessions;
 import dev.vaeforge.runtime.session.Device;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 /**
  * The runtime's entry point: a verified bundle with one ONNX Runtime session per graph, and batched
- * encode / decode / reconstruct / sample / interpolate. Images are float NCHW in [0,1]. Large inputs
+ * encode / decode / reconstruct / sample / interpolate. Images are float NCHW in [0,1]. A conditional
+ * bundle (cvae) takes a condition y[N, A] next to the images or latents ({@link #condition()} says
+ * what its columns mean; {@link Condition} builds one from a label or attribute names). Large inputs
  * are processed in chunks of {@link #maxBatch()} so memory stays bounded. Safe to use from several
  * threads at once (ORT sessions are); close it to free native memory.
  *
@@ -34,6 +41,7 @@ public final class VaeRuntime implements AutoCloseable {
     private final int maxBatch;
     private final ImageShape shape;
     private final int latentDim;
+    private final ConditionSpec condition;
 
     private VaeRuntime(BundleArchive.Opened opened, Device device, int maxBatch) {
         this.opened = opened;
@@ -42,6 +50,7 @@ public final class VaeRuntime implements AutoCloseable {
         this.maxBatch = maxBatch;
         this.shape = bundle.manifest().image().shape();
         this.latentDim = bundle.manifest().latent().dim();
+        this.condition = bundle.family().conditional() ? ConditionSpec.of(bundle.manifest().conditioning()) : null;
     }
 
     /**
@@ -86,16 +95,32 @@ public final class VaeRuntime implements AutoCloseable {
         return maxBatch;
     }
 
-    /** q(z|x) for {@code n} images. */
+    /** The condition input of a conditional bundle (cvae), empty for the others. */
+    public Optional<ConditionSpec> condition() {
+        return Optional.ofNullable(condition);
+    }
+
+    /** q(z|x) for {@code n} images of an unconditional bundle. */
     public Posterior encode(float[] images, int n) {
+        return encode(images, null, n);
+    }
+
+    /**
+     * q(z|x, y) for {@code n} images.
+     *
+     * @param y the conditions, [n, A] row-major, for a conditional bundle; null for the others
+     */
+    public Posterior encode(float[] images, float[] y, int n) {
         checkLength("images", images, n, shape.size());
+        checkCondition(y, n);
         float[] mu = new float[n * latentDim];
         float[] logvar = new float[n * latentDim];
         for (int from = 0; from < n; from += maxBatch) {
             int b = Math.min(maxBatch, n - from);
-            float[] chunk = slice(images, from, b, shape.size());
-            float[][] out = GraphRunner.run(sessions.session(GraphRole.ENCODER),
-                    List.of(new GraphRunner.Input("x", chunk, shape.batchShape(b))), List.of("mu", "logvar"));
+            List<GraphRunner.Input> in = new ArrayList<>();
+            in.add(new GraphRunner.Input("x", slice(images, from, b, shape.size()), shape.batchShape(b)));
+            addCondition(in, y, from, b);
+            float[][] out = GraphRunner.run(sessions.session(GraphRole.ENCODER), in, List.of("mu", "logvar"));
             System.arraycopy(out[0], 0, mu, from * latentDim, b * latentDim);
             System.arraycopy(out[1], 0, logvar, from * latentDim, b * latentDim);
         }
@@ -104,13 +129,24 @@ public final class VaeRuntime implements AutoCloseable {
 
     /** x_hat = decoder(z) for {@code n} latent vectors, pixel probabilities / means in [0,1]. */
     public float[] decode(float[] z, int n) {
+        return decode(z, null, n);
+    }
+
+    /**
+     * x_hat = decoder(z, y) for {@code n} latent vectors.
+     *
+     * @param y the conditions, [n, A] row-major, for a conditional bundle; null for the others
+     */
+    public float[] decode(float[] z, float[] y, int n) {
         checkLength("latents", z, n, latentDim);
+        checkCondition(y, n);
         float[] out = new float[n * shape.size()];
         for (int from = 0; from < n; from += maxBatch) {
             int b = Math.min(maxBatch, n - from);
-            float[] chunk = slice(z, from, b, latentDim);
-            float[][] r = GraphRunner.run(sessions.session(GraphRole.DECODER),
-                    List.of(new GraphRunner.Input("z", chunk, new long[] {b, latentDim})), List.of("x_hat"));
+            List<GraphRunner.Input> in = new ArrayList<>();
+            in.add(new GraphRunner.Input("z", slice(z, from, b, latentDim), new long[] {b, latentDim}));
+            addCondition(in, y, from, b);
+            float[][] r = GraphRunner.run(sessions.session(GraphRole.DECODER), in, List.of("x_hat"));
             System.arraycopy(r[0], 0, out, from * shape.size(), b * shape.size());
         }
         return out;
@@ -118,7 +154,12 @@ public final class VaeRuntime implements AutoCloseable {
 
     /** Reconstructions from the posterior mean: decoder(mu(x)). */
     public float[] reconstruct(float[] images, int n) {
-        return decode(encode(images, n).mu(), n);
+        return reconstruct(images, null, n);
+    }
+
+    /** Reconstructions from the posterior mean with each image's own condition: decoder(mu(x, y), y). */
+    public float[] reconstruct(float[] images, float[] y, int n) {
+        return decode(encode(images, y, n).mu(), y, n);
     }
 
     /** {@code n} latent vectors from the prior N(0, I), reproducible by {@code seed}. */
@@ -140,19 +181,39 @@ public final class VaeRuntime implements AutoCloseable {
     }
 
     /**
+     * {@code n} images decoded from prior samples with the given conditions; the latent draws are the
+     * same as {@link #sample(int, long)}'s for the same seed, so only y changes between two calls.
+     *
+     * @param y [n, A] row-major (see {@link Condition#repeat}); null for an unconditional bundle
+     */
+    public float[] sample(int n, long seed, float[] y) {
+        return decode(priorSamples(n, seed), y, n);
+    }
+
+    /**
      * {@code steps} images decoded along the straight line between the posterior means of
      * {@code a} and {@code b} (both ends included).
      */
     public float[] interpolate(float[] a, float[] b, int steps) {
+        return interpolate(a, b, steps, null);
+    }
+
+    /**
+     * As {@link #interpolate(float[], float[], int)} with one condition for both images and every step.
+     *
+     * @param y one condition vector [A] for a conditional bundle; null for the others
+     */
+    public float[] interpolate(float[] a, float[] b, int steps, float[] y) {
         if (steps < 2) {
             throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--steps must be >= 2, got " + steps);
         }
         float[] both = new float[2 * shape.size()];
         checkLength("image a", a, 1, shape.size());
         checkLength("image b", b, 1, shape.size());
+        checkCondition(y, 1);
         System.arraycopy(a, 0, both, 0, shape.size());
         System.arraycopy(b, 0, both, shape.size(), shape.size());
-        float[] mu = encode(both, 2).mu();
+        float[] mu = encode(both, repeat(y, 2), 2).mu();
         float[] z = new float[steps * latentDim];
         for (int s = 0; s < steps; s++) {
             float t = s / (float) (steps - 1);
@@ -160,7 +221,7 @@ public final class VaeRuntime implements AutoCloseable {
                 z[s * latentDim + d] = (1 - t) * mu[d] + t * mu[latentDim + d];
             }
         }
-        return decode(z, steps);
+        return decode(z, repeat(y, steps), steps);
     }
 
     @Override
@@ -178,6 +239,39 @@ public final class VaeRuntime implements AutoCloseable {
         }
         float[] out = new float[count * per];
         System.arraycopy(data, from * per, out, 0, count * per);
+        return out;
+    }
+
+    private void checkCondition(float[] y, int n) {
+        if (condition == null) {
+            if (y != null) {
+                throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "this " + bundle.family().id()
+                        + " bundle takes no condition; a condition (label or attributes) applies to cvae bundles only");
+            }
+            return;
+        }
+        if (y == null) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "this " + bundle.family().id()
+                    + " bundle is conditioned on " + condition.describe() + "; give a condition for every image");
+        }
+        checkLength("conditions", y, n, condition.dim());
+    }
+
+    private void addCondition(List<GraphRunner.Input> in, float[] y, int from, int count) {
+        if (y != null) {
+            in.add(new GraphRunner.Input(BundleReader.Y_INPUT, slice(y, from, count, condition.dim()),
+                    new long[] {count, condition.dim()}));
+        }
+    }
+
+    private static float[] repeat(float[] y, int n) {
+        if (y == null) {
+            return null;
+        }
+        float[] out = new float[n * y.length];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(y, 0, out, i * y.length, y.length);
+        }
         return out;
     }
 

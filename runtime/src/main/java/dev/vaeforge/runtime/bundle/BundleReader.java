@@ -4,6 +4,7 @@ import static dev.vaeforge.runtime.VaeforgeException.Code.BAD_BUNDLE;
 
 import dev.vaeforge.runtime.Json;
 import dev.vaeforge.runtime.VaeforgeException;
+import dev.vaeforge.runtime.condition.ConditionSpec;
 import dev.vaeforge.runtime.io.Hashing;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,9 +17,13 @@ import java.util.Set;
 
 /**
  * Opens a bundle directory and trusts nothing: format and version, family, the exact graph set of
- * the family, safe file names, and every file's sha256. Each failure is one specific message.
+ * the family, safe file names, every file's sha256, and for conditional families the conditioning and
+ * the width of the y input. Each failure is one specific message.
  */
 public final class BundleReader {
+    /** The name of the condition input of a conditional family's graphs. */
+    public static final String Y_INPUT = "y";
+
     private BundleReader() {
     }
 
@@ -46,6 +51,7 @@ public final class BundleReader {
         for (GraphRole role : family.graphs()) {
             checkGraphFile(dir, role, m.graphs().get(role.key()));
         }
+        checkConditioning(manifestFile, m, family);
         return new Bundle(dir, m, family);
     }
 
@@ -133,6 +139,39 @@ public final class BundleReader {
         }
         if (g.inputs() == null || g.inputs().isEmpty() || g.outputs() == null || g.outputs().isEmpty()) {
             throw fail(dir.resolve(BundleFormat.MANIFEST) + ": graph '" + role.key() + "' must list its inputs and outputs");
+        }
+    }
+
+    /**
+     * A conditional family needs a valid "conditioning" whose names match the width of the y input of
+     * every graph; the other families must not have one (a reader would not know what to feed).
+     */
+    private static void checkConditioning(Path file, Manifest m, ModelFamily family) {
+        if (!family.conditional()) {
+            if (m.conditioning() != null) {
+                throw fail(file + ": family '" + family.id() + "' takes no condition, but the manifest has 'conditioning'");
+            }
+            return;
+        }
+        if (m.conditioning() == null) {
+            throw fail(file + ": family '" + family.id() + "' needs 'conditioning' ({type: labels|attributes, names: [...]})"
+                    + " to say what its y input holds");
+        }
+        ConditionSpec spec;
+        try {
+            spec = ConditionSpec.of(m.conditioning());
+        } catch (IllegalArgumentException e) {
+            throw fail(file + ": field 'conditioning': " + e.getMessage());
+        }
+        for (GraphRole role : family.graphs()) {
+            TensorSpec y = m.graphs().get(role.key()).inputs().stream().filter(t -> t.name().equals(Y_INPUT)).findFirst()
+                    .orElseThrow(() -> fail(file + ": graph '" + role.key() + "' of a conditional bundle has no '" + Y_INPUT
+                            + "' input"));
+            long[] shape = y.shape();
+            if (shape.length != 2 || shape[1] != spec.dim() || !"float32".equals(y.dtype())) {
+                throw fail(file + ": graph '" + role.key() + "' input " + y + " must be float32[N," + spec.dim()
+                        + "], one column per conditioning name");
+            }
         }
     }
 

@@ -4,9 +4,20 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** The model families a bundle may hold, with the graphs each one must have. */
+/**
+ * The model families a bundle may hold, with the graphs each one must have. The trainer dispatches
+ * on this enum with exhaustive switch expressions (decision 0003), so a family added here does not
+ * compile until every place that must know it does.
+ */
 public enum ModelFamily {
-    VAE("vae", List.of(GraphRole.ENCODER, GraphRole.DECODER));
+    /** Kingma and Welling 2014: negative ELBO. */
+    VAE("vae", List.of(GraphRole.ENCODER, GraphRole.DECODER)),
+    /** Higgins et al. 2017: reconstruction + beta * KL, with a KL schedule and optional free bits. */
+    BETA_VAE("beta-vae", List.of(GraphRole.ENCODER, GraphRole.DECODER)),
+    /** Burgess et al. 2018: reconstruction + gamma * |KL - C|, C rising linearly to C_max. */
+    CAPACITY_VAE("capacity-vae", List.of(GraphRole.ENCODER, GraphRole.DECODER)),
+    /** Sohn et al. 2015: q(z|x,y) and p(x|z,y); both graphs take the condition y[N,A]. */
+    CVAE("cvae", List.of(GraphRole.ENCODER, GraphRole.DECODER));
 
     private final String id;
     private final List<GraphRole> graphs;
@@ -25,13 +36,25 @@ public enum ModelFamily {
         return graphs;
     }
 
+    /** Whether the family's graphs take a condition input {@code y} (and its manifest has "conditioning"). */
+    public boolean conditional() {
+        return switch (this) {
+            case VAE, BETA_VAE, CAPACITY_VAE -> false;
+            case CVAE -> true;
+        };
+    }
+
     public static ModelFamily fromId(String id) {
         for (ModelFamily f : values()) {
             if (f.id.equals(id)) {
                 return f;
             }
         }
-        throw new IllegalArgumentException("unknown model family '" + id + "', expected one of "
-                + Arrays.stream(values()).map(ModelFamily::id).collect(Collectors.joining(", ")));
+        throw new IllegalArgumentException("unknown model family '" + id + "', expected one of " + ids());
+    }
+
+    /** "vae, beta-vae, capacity-vae, cvae", for messages. */
+    public static String ids() {
+        return Arrays.stream(values()).map(ModelFamily::id).collect(Collectors.joining(", "));
     }
 }

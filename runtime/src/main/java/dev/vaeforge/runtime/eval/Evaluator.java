@@ -5,6 +5,8 @@ import dev.vaeforge.runtime.VaeRuntime;
 import dev.vaeforge.runtime.VaeforgeException;
 import dev.vaeforge.runtime.bundle.BundleFormat;
 import dev.vaeforge.runtime.bundle.Manifest;
+import dev.vaeforge.runtime.condition.ConditionSpec;
+import dev.vaeforge.runtime.condition.DatasetConditions;
 import dev.vaeforge.runtime.data.FolderDataset;
 import dev.vaeforge.runtime.data.ImageDataset;
 import dev.vaeforge.runtime.data.ImageShape;
@@ -72,6 +74,7 @@ public final class Evaluator {
         if (n == 0) {
             throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, dataset.spec() + ": the dataset is empty");
         }
+        DatasetConditions conditions = rt.condition().map(spec -> conditions(spec, data, dataset.spec())).orElse(null);
         Map<MetricName, RunningStats> rec = new EnumMap<>(MetricName.class);
         Map<MetricName, RunningStats> gen = new EnumMap<>(MetricName.class);
         Map<String, String> notComputed = new LinkedHashMap<>();
@@ -86,12 +89,12 @@ public final class Evaluator {
              Prefetcher pre = new Prefetcher(data, n, settings.batchSize(), 2)) {
             Prefetcher.Batch b;
             while ((b = pre.next()) != null) {
-                reconstructionBatch(b, data, quality, rec, best, worst, out);
+                reconstructionBatch(b, data, conditions, quality, rec, best, worst, out);
                 listener.onProgress("reconstruction", b.from() + b.count(), n, (System.nanoTime() - t0) / 1e9);
             }
             double recSeconds = (System.nanoTime() - t0) / 1e9;
             long t1 = System.nanoTime();
-            float[] sampleGrid = settings.samples() > 0 ? generation(quality, gen) : null;
+            float[] sampleGrid = settings.samples() > 0 ? generation(quality, gen, conditions, n) : null;
             double genSeconds = (System.nanoTime() - t1) / 1e9;
             out.writeGrids(best.sorted(), worst.sorted(), sampleGrid, Math.min(SAMPLE_GRID, settings.samples()), shape,
                     settings.has(MetricName.SSIM));
@@ -130,15 +133,26 @@ public final class Evaluator {
         return new EvalSettings(settings.limit(), settings.batchSize(), m, settings.samples(), settings.seed());
     }
 
-    private void reconstructionBatch(Prefetcher.Batch batch, ImageDataset data, ImageQualityMetrics quality,
+    /** The dataset's own condition of each image (its class or attributes), for a conditional bundle. */
+    private static DatasetConditions conditions(ConditionSpec spec, ImageDataset data, String what) {
+        try {
+            return DatasetConditions.of(spec, data);
+        } catch (IllegalArgumentException e) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void reconstructionBatch(Prefetcher.Batch batch, ImageDataset data, DatasetConditions conditions,
+                                     ImageQualityMetrics quality,
                                      Map<MetricName, RunningStats> rec, TopImages best, TopImages worst,
                                      EvalOutputs out) throws OrtException, IOException {
         int b = batch.count();
         float[] x = batch.pixels();
         ImageShape shape = rt.imageShape();
         int per = shape.size();
-        Posterior post = rt.encode(x, b);
-        float[] xHat = rt.decode(post.mu(), b);
+        float[] y = conditions == null ? null : conditions.range(batch.from(), b);
+        Posterior post = rt.encode(x, y, b);
+        float[] xHat = rt.decode(post.mu(), y, b);
         Map<MetricName, double[]> v = PairMetrics.compute(x, xHat, b, shape, settings.metrics(), quality, lpips);
         if (settings.has(MetricName.BCE)) {
             v.put(MetricName.BCE, PixelMetrics.bce(x, xHat, b, shape));
@@ -148,7 +162,7 @@ public final class Evaluator {
             v.put(MetricName.KL, kl);
         }
         if (settings.has(MetricName.ELBO)) {
-            v.put(MetricName.ELBO, elbo(x, post, kl, batch.from()));
+            v.put(MetricName.ELBO, elbo(x, y, post, kl, batch.from()));
         }
         double[] mse = v.get(MetricName.MSE);
         double[] ssim = v.get(MetricName.SSIM);
@@ -168,7 +182,7 @@ public final class Evaluator {
     }
 
     /** Single-sample Monte Carlo ELBO: log p(x|z) - KL with one z ~ q(z|x), seeded by (seed, image index). */
-    private double[] elbo(float[] x, Posterior post, double[] kl, int firstIndex) {
+    private double[] elbo(float[] x, float[] y, Posterior post, double[] kl, int firstIndex) {
         int n = post.n();
         int d = post.dim();
         float[] z = new float[n * d];
@@ -179,7 +193,7 @@ public final class Evaluator {
                 z[k] = (float) (post.mu()[k] + Math.exp(0.5 * post.logvar()[k]) * r.nextGaussian());
             }
         }
-        float[] p = rt.decode(z, n);
+        float[] p = rt.decode(z, y, n);
         int per = rt.imageShape().size();
         Manifest.Likelihood lik = rt.manifest().likelihood();
         double[] out = new double[n];
@@ -192,8 +206,13 @@ public final class Evaluator {
         return out;
     }
 
-    /** Prior samples x_g, each against its own reconstruction; returns the first samples for the grid. */
-    private float[] generation(ImageQualityMetrics quality, Map<MetricName, RunningStats> gen) throws OrtException {
+    /**
+     * Prior samples x_g, each against its own reconstruction; returns the first samples for the grid. For a
+     * conditional bundle sample i takes the condition of evaluated image (i mod images), so the conditions
+     * follow the data's distribution of classes or attribute combinations.
+     */
+    private float[] generation(ImageQualityMetrics quality, Map<MetricName, RunningStats> gen,
+                               DatasetConditions conditions, int images) throws OrtException {
         int total = settings.samples();
         int d = rt.latentDim();
         int per = rt.imageShape().size();
@@ -207,8 +226,16 @@ public final class Evaluator {
             for (int i = 0; i < z.length; i++) {
                 z[i] = (float) r.nextGaussian();
             }
-            float[] xg = rt.decode(z, b);
-            float[] xr = rt.reconstruct(xg, b);
+            float[] y = null;
+            if (conditions != null) {
+                int a = conditions.dim();
+                y = new float[b * a];
+                for (int i = 0; i < b; i++) {
+                    System.arraycopy(conditions.get((from + i) % images), 0, y, i * a, a);
+                }
+            }
+            float[] xg = rt.decode(z, y, b);
+            float[] xr = rt.reconstruct(xg, y, b);
             Map<MetricName, double[]> v = PairMetrics.compute(xg, xr, b, rt.imageShape(), settings.metrics(), quality, lpips);
             v.keySet().retainAll(settings.metrics());
             for (Map.Entry<MetricName, double[]> e : v.entrySet()) {
@@ -265,6 +292,9 @@ public final class Evaluator {
                 + "and left out of the mean");
         m.put("ssim", "Wang et al. 2004 as scikit-image (Gaussian 11x11, sigma 1.5, valid filtering, per channel mean)");
         m.put("gmsd", "Xue et al. 2014 as piq (luma, 2x2 average pooling, Prewitt/3, c = 170/255^2)");
+        rt.condition().ifPresent(c -> m.put("condition", "conditioned on " + c.describe() + ": every image is encoded and "
+                + "decoded with its own condition from the dataset; generated sample i takes the condition of evaluated "
+                + "image (i mod images)"));
         return m;
     }
 

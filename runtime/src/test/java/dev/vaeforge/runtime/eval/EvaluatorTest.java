@@ -122,6 +122,40 @@ class EvaluatorTest {
         }
     }
 
+    @Test
+    void conditionalBundleUsesEachImagesOwnLabel(@TempDir Path tmp) throws Exception {
+        Path bundle = tmp.resolve("cvae");
+        List<String> classes = List.of("square", "ellipse", "heart");
+        dev.vaeforge.runtime.bundle.TinyBundles.writeConditional(bundle, "labels", classes);
+        ImageShape tiny = new ImageShape(1, 4, 4);
+        float[] px = new float[6 * 16];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = (i % 5) / 4f;
+        }
+        int[] labels = {2, 0, 1, 1, 0, 2};
+        ArrayDataset data = new ArrayDataset("labelled", tiny, px, labels, classes);
+        EvalSettings s = new EvalSettings(null, 4, EnumSet.of(MetricName.MSE, MetricName.ELBO), 5, 3);
+        try (VaeRuntime rt = VaeRuntime.open(bundle, Device.CPU);
+             EvalOutputs out = EvalOutputs.create(tmp.resolve("e"), false, s.metrics())) {
+            EvaluationResult r = new Evaluator(rt, s, null, Device.CPU, EvalListener.NONE).evaluate(data, ref(data), bundle, out);
+            float[] y = new float[6 * 3];
+            for (int i = 0; i < 6; i++) {
+                y[i * 3 + labels[i]] = 1f;
+            }
+            double[] mse = PixelMetrics.mse(px, rt.reconstruct(px, y, 6), 6, tiny);
+            assertEquals(mean(mse), r.reconstruction().get("mse").mean(), 1e-9);
+            assertTrue(r.estimation().get("condition").contains("labels (0=square, 1=ellipse, 2=heart)"));
+            assertEquals(5, r.generation().get("mse").count());
+        }
+        ArrayDataset unlabelled = new ArrayDataset("plain", tiny, px, null, null);
+        try (VaeRuntime rt = VaeRuntime.open(bundle, Device.CPU);
+             EvalOutputs out = EvalOutputs.create(tmp.resolve("u"), false, s.metrics())) {
+            VaeforgeException e = assertThrows(VaeforgeException.class, () -> new Evaluator(rt, s, null, Device.CPU,
+                    EvalListener.NONE).evaluate(unlabelled, ref(unlabelled), bundle, out));
+            assertTrue(e.getMessage().contains("has no class labels"), e.getMessage());
+        }
+    }
+
     private static EvaluationResult run(Path out, ImageDataset data, EvalSettings s) throws Exception {
         Path bundle = fixtureBundle();
         try (VaeRuntime rt = VaeRuntime.open(bundle, Device.CPU);

@@ -2,10 +2,12 @@ package dev.vaeforge.trainer.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import java.util.Map;
 
 /**
  * A model family's training loss. Keeps the training loop family-agnostic: each family supplies its
- * block and its objective.
+ * block and its objective. Objectives whose weights follow a schedule (beta warm-up, capacity) are
+ * immutable values fixed at one point of the schedule; the loop asks for the one of each step.
  */
 public interface Objective {
     /**
@@ -13,4 +15,28 @@ public interface Objective {
      * @param outputs the block's forward output for {@code x}
      */
     LossTerms compute(NDArray x, NDList outputs);
+
+    /**
+     * The objective of the optimiser step taken after {@code step} steps of the run. Objectives without
+     * a schedule return themselves.
+     *
+     * @param stepsPerEpoch converts schedule lengths given in epochs into steps
+     */
+    default Objective atStep(long step, int stepsPerEpoch) {
+        return this;
+    }
+
+    /**
+     * The objective that scores held-out data: every schedule at its final value (target beta, C_max),
+     * so that test losses of different epochs are comparable and the best checkpoint is the best for the
+     * objective the run ends with.
+     */
+    default Objective atEnd() {
+        return this;
+    }
+
+    /** The scheduled weights this objective uses ("beta" -> 0.5), for the metrics log; empty without a schedule. */
+    default Map<String, Double> scheduleValues() {
+        return Map.of();
+    }
 }

@@ -11,8 +11,11 @@ import dev.vaeforge.runtime.data.ImageShape;
  * constructor; the JSON form carries the family name in the "family" field.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "family")
-@JsonSubTypes({@JsonSubTypes.Type(value = VaeConfig.class, name = "vae")})
-public sealed interface ModelConfig permits VaeConfig {
+@JsonSubTypes({@JsonSubTypes.Type(value = VaeConfig.class, name = "vae"),
+        @JsonSubTypes.Type(value = BetaVaeConfig.class, name = "beta-vae"),
+        @JsonSubTypes.Type(value = CapacityVaeConfig.class, name = "capacity-vae"),
+        @JsonSubTypes.Type(value = CvaeConfig.class, name = "cvae")})
+public sealed interface ModelConfig permits VaeConfig, BetaVaeConfig, CapacityVaeConfig, CvaeConfig {
 
     /**
      * The family, for exhaustive {@code switch} expressions (Java 17 has no pattern switch over

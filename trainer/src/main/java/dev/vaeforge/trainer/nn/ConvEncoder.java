@@ -27,6 +27,16 @@ public final class ConvEncoder extends AbstractBlock {
     public ConvEncoder(List<Integer> widths, int latentDim) {
         super(VERSION);
         this.latentDim = latentDim;
+        this.body = addChildBlock("body", buildBody(widths));
+        this.mu = addChildBlock("mu", Linear.builder().setUnits(latentDim).build());
+        this.logvar = addChildBlock("logvar", Linear.builder().setUnits(latentDim).build());
+    }
+
+    /**
+     * x[N,C,H,W] -> h[N,F]: per width a 3x3 stride-2 convolution, batch norm and LeakyReLU 0.2, then a
+     * flatten. Shared with the families that put something between the body and the heads (cvae).
+     */
+    public static SequentialBlock buildBody(List<Integer> widths) {
         SequentialBlock b = new SequentialBlock();
         for (int w : widths) {
             b.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optStride(new Shape(2, 2)).optPadding(new Shape(1, 1))
@@ -35,9 +45,7 @@ public final class ConvEncoder extends AbstractBlock {
             b.add(Activation.leakyRelu(0.2f));
         }
         b.add(new Flatten());
-        this.body = addChildBlock("body", b);
-        this.mu = addChildBlock("mu", Linear.builder().setUnits(latentDim).build());
-        this.logvar = addChildBlock("logvar", Linear.builder().setUnits(latentDim).build());
+        return b;
     }
 
     public SequentialBlock body() {

@@ -24,11 +24,19 @@ public final class MetricsLog {
         this.csv = runDir.resolve(RunLayout.METRICS_CSV);
     }
 
-    /** Starts empty logs (the CSV with its header). */
+    /** Starts empty logs (the CSV with the base header). */
     static MetricsLog create(Path runDir) throws IOException {
+        return create(runDir, EpochMetrics.COLUMNS);
+    }
+
+    /**
+     * Starts empty logs; the CSV header is {@code columns} (the base columns, then a family's extras,
+     * see {@code Families.metricColumns}), matching {@link EpochMetrics#csvRow()}.
+     */
+    static MetricsLog create(Path runDir, List<String> columns) throws IOException {
         MetricsLog log = new MetricsLog(runDir);
         AtomicFiles.writeString(log.jsonl, "");
-        AtomicFiles.writeString(log.csv, String.join(",", EpochMetrics.COLUMNS) + "\n");
+        AtomicFiles.writeString(log.csv, String.join(",", columns) + "\n");
         return log;
     }
 

@@ -128,7 +128,7 @@ final class TrainingLoop {
             double evalSeconds = (System.nanoTime() - t0) / 1e9;
             EpochMetrics m = new EpochMetrics(epoch, globalStep, totals.meanTotal(), totals.meanRecon(),
                     totals.meanKl(), te.meanTotal(), te.meanRecon(), te.meanKl(), totals.images() / epochTrainSeconds,
-                    epochTrainSeconds + evalSeconds);
+                    epochTrainSeconds + evalSeconds).with(totals.schedule(), te.meanKlPerDim());
             metrics.add(m);
             trainSecondsDone += epochTrainSeconds;
             trainImagesDone += totals.images();
@@ -164,6 +164,7 @@ final class TrainingLoop {
                 globalStep++;
                 stepsThisProcess++;
                 totals.add(b.count(), means);
+                totals.schedule(session.lastSchedule());
                 long now = System.nanoTime();
                 epochTrainSeconds += (now - t) / 1e9;
                 report(plan, epoch, means);

@@ -6,6 +6,7 @@ import dev.vaeforge.runtime.data.ImageDataset;
 import dev.vaeforge.runtime.data.Subset;
 import dev.vaeforge.trainer.engine.EngineSetup;
 import dev.vaeforge.trainer.train.SessionSnapshot;
+import dev.vaeforge.trainer.train.Families;
 import dev.vaeforge.trainer.train.TrainConfig;
 import dev.vaeforge.trainer.train.TrainListener;
 import dev.vaeforge.trainer.train.TrainingSession;
@@ -223,5 +224,8 @@ public final class TrainingRun {
         if (test.size() < 1) {
             throw new IllegalArgumentException("the test split is empty; the run needs it for its test loss");
         }
+        // a conditional model needs every image's condition; refuse before the run directory exists
+        Families.conditions(config.model(), train);
+        Families.conditions(config.model(), test);
     }
 }

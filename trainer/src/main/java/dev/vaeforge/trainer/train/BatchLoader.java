@@ -1,5 +1,6 @@
 package dev.vaeforge.trainer.train;
 
+import dev.vaeforge.runtime.condition.DatasetConditions;
 import dev.vaeforge.runtime.data.ImageDataset;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -11,8 +12,15 @@ import java.util.concurrent.TimeUnit;
  * float arrays: NDArrays are made on the training thread, which owns the engine's state.
  */
 public final class BatchLoader implements AutoCloseable {
-    /** One NCHW batch of {@code count} images. */
-    public record Batch(float[] pixels, int count) {
+    /**
+     * One NCHW batch of {@code count} images.
+     *
+     * @param conditions their conditions y[count, A] for a conditional model, else null
+     */
+    public record Batch(float[] pixels, int count, float[] conditions) {
+        public Batch(float[] pixels, int count) {
+            this(pixels, count, null);
+        }
     }
 
     private static final Object END = new Object();
@@ -25,12 +33,20 @@ public final class BatchLoader implements AutoCloseable {
      * @param dropLast leave out a trailing batch smaller than {@code batchSize}
      */
     public BatchLoader(ImageDataset dataset, int[] order, int batchSize, boolean dropLast, int depth) {
+        this(dataset, null, order, batchSize, dropLast, depth);
+    }
+
+    /**
+     * @param conditions the conditions of {@code dataset}'s images, read along with them; null for none
+     */
+    public BatchLoader(ImageDataset dataset, DatasetConditions conditions, int[] order, int batchSize, boolean dropLast,
+                       int depth) {
         if (batchSize < 1 || depth < 1) {
             throw new IllegalArgumentException("batch size and depth must be positive, got " + batchSize + ", " + depth);
         }
         this.queue = new ArrayBlockingQueue<>(depth);
         int batches = dropLast ? order.length / batchSize : (order.length + batchSize - 1) / batchSize;
-        this.thread = new Thread(() -> produce(dataset, order, batchSize, batches), "vaeforge-batch-loader");
+        this.thread = new Thread(() -> produce(dataset, conditions, order, batchSize, batches), "vaeforge-batch-loader");
         thread.setDaemon(true);
         thread.start();
     }
@@ -40,13 +56,14 @@ public final class BatchLoader implements AutoCloseable {
         return dropLast ? images / batchSize : (images + batchSize - 1) / batchSize;
     }
 
-    private void produce(ImageDataset dataset, int[] order, int batchSize, int batches) {
+    private void produce(ImageDataset dataset, DatasetConditions conditions, int[] order, int batchSize, int batches) {
         Object last = END;
         try {
             for (int b = 0; b < batches && !closed; b++) {
                 int from = b * batchSize;
                 int count = Math.min(batchSize, order.length - from);
-                put(new Batch(dataset.batch(order, from, count), count));
+                put(new Batch(dataset.batch(order, from, count), count,
+                        conditions == null ? null : conditions.batch(order, from, count)));
             }
         } catch (InterruptedException e) {
             return;

@@ -1,26 +1,82 @@
 package dev.vaeforge.trainer.train;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One epoch's results: one line of {@code metrics.jsonl}, one row of {@code metrics.csv}. Losses are
  * means over images in nats per image; train values average the epoch's steps (the weights change
- * during the epoch), test values are measured after the epoch in inference mode (z = mu).
+ * during the epoch), test values are measured after the epoch in inference mode (z = mu), with every
+ * schedule at its final value (target beta, C_max).
+ *
+ * <p>The last three fields were added with the beta-VAE, capacity-VAE and cvae families; they are
+ * left out of the JSON when absent, so runs without them read and write as before.
  *
  * @param step optimiser steps since the start of the run, at the end of this epoch
  * @param imagesPerSecond training images per second in this epoch (evaluation excluded)
  * @param seconds wall time of the epoch, evaluation included
+ * @param beta beta-VAE: the KL weight at the epoch's last training step; null for other families
+ * @param capacity capacity-VAE: C (nats) at the epoch's last training step; null for other families
+ * @param klPerDim KL of each latent dimension on the test split (mean over images), the posterior
+ *     collapse diagnostic: a dimension near 0 is unused; null where not measured
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record EpochMetrics(int epoch, long step, double trainLoss, double trainRecon, double trainKl,
                            double testLoss, double testRecon, double testKl, double imagesPerSecond,
-                           double seconds) {
+                           double seconds, Double beta, Double capacity, List<Double> klPerDim) {
 
-    /** CSV column names, in record order. */
+    /** CSV column names of the first ten fields, in record order; every run's CSV starts with them. */
     public static final List<String> COLUMNS = List.of("epoch", "step", "trainLoss", "trainRecon", "trainKl",
             "testLoss", "testRecon", "testKl", "imagesPerSecond", "seconds");
+    /** CSV columns klDim0, klDim1, ... hold {@link #klPerDim}. */
+    public static final String KL_DIM_COLUMN = "klDim";
 
+    public EpochMetrics {
+        klPerDim = klPerDim == null ? null : List.copyOf(klPerDim);
+    }
+
+    /** The metrics without the family-specific fields. */
+    public EpochMetrics(int epoch, long step, double trainLoss, double trainRecon, double trainKl, double testLoss,
+                        double testRecon, double testKl, double imagesPerSecond, double seconds) {
+        this(epoch, step, trainLoss, trainRecon, trainKl, testLoss, testRecon, testKl, imagesPerSecond, seconds, null,
+                null, null);
+    }
+
+    /**
+     * These metrics with the scheduled values ({@code "beta"}, {@code "capacity"}) and the KL per latent
+     * dimension; absent entries stay null.
+     */
+    public EpochMetrics with(Map<String, Double> schedule, double[] klPerDimension) {
+        List<Double> perDim = null;
+        if (klPerDimension != null) {
+            perDim = new ArrayList<>(klPerDimension.length);
+            for (double v : klPerDimension) {
+                perDim.add(v);
+            }
+        }
+        return new EpochMetrics(epoch, step, trainLoss, trainRecon, trainKl, testLoss, testRecon, testKl,
+                imagesPerSecond, seconds, schedule.get("beta"), schedule.get("capacity"), perDim);
+    }
+
+    /** The CSV row: the ten base columns, then beta and capacity where present, then klPerDim. */
     public String csvRow() {
-        return epoch + "," + step + "," + trainLoss + "," + trainRecon + "," + trainKl + "," + testLoss + ","
-                + testRecon + "," + testKl + "," + imagesPerSecond + "," + seconds;
+        StringBuilder sb = new StringBuilder();
+        sb.append(epoch).append(',').append(step).append(',').append(trainLoss).append(',').append(trainRecon)
+                .append(',').append(trainKl).append(',').append(testLoss).append(',').append(testRecon).append(',')
+                .append(testKl).append(',').append(imagesPerSecond).append(',').append(seconds);
+        if (beta != null) {
+            sb.append(',').append(beta);
+        }
+        if (capacity != null) {
+            sb.append(',').append(capacity);
+        }
+        if (klPerDim != null) {
+            for (double v : klPerDim) {
+                sb.append(',').append(v);
+            }
+        }
+        return sb.toString();
     }
 }

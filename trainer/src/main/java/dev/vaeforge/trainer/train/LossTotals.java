@@ -1,10 +1,13 @@
 package dev.vaeforge.trainer.train;
 
+import java.util.Map;
+
 /**
  * Sums of per-image loss terms over many batches, so that means are over images (not over batches,
  * which would overweight a small last batch). Kept in double: float sums drift over an epoch.
  * A checkpoint in the middle of an epoch saves the sums ({@link #snapshot}), so the resumed epoch
  * reports the same means as an uninterrupted one.
+ * Also carries the KL per latent dimension (when measured) and the scheduled weights at the last step.
  */
 public final class LossTotals {
     private long images;
@@ -12,6 +15,9 @@ public final class LossTotals {
     private double total;
     private double recon;
     private double kl;
+    private long klDimImages;
+    private double[] klPerDim;
+    private Map<String, Double> schedule = Map.of();
 
     /** The running sums, as stored in a checkpoint. */
     public record Snapshot(long images, int steps, double total, double recon, double kl) {
@@ -40,6 +46,42 @@ public final class LossTotals {
         total += (double) batchMeans[0] * count;
         recon += (double) batchMeans[1] * count;
         kl += (double) batchMeans[2] * count;
+    }
+
+    /** Adds one batch's per-dimension KL, batch means over {@code count} images. */
+    public void addKlPerDim(int count, float[] batchMeans) {
+        if (klPerDim == null) {
+            klPerDim = new double[batchMeans.length];
+        }
+        if (batchMeans.length != klPerDim.length) {
+            throw new IllegalArgumentException("KL per dimension changed width: " + klPerDim.length + " -> "
+                    + batchMeans.length);
+        }
+        klDimImages += count;
+        for (int d = 0; d < batchMeans.length; d++) {
+            klPerDim[d] += (double) batchMeans[d] * count;
+        }
+    }
+
+    /** Mean KL of each latent dimension over the images added, or null when none was added. */
+    public double[] meanKlPerDim() {
+        if (klPerDim == null || klDimImages == 0) {
+            return null;
+        }
+        double[] m = new double[klPerDim.length];
+        for (int d = 0; d < m.length; d++) {
+            m[d] = klPerDim[d] / klDimImages;
+        }
+        return m;
+    }
+
+    /** The scheduled weights ("beta", "capacity") of the last step added; empty without a schedule. */
+    public Map<String, Double> schedule() {
+        return schedule;
+    }
+
+    public void schedule(Map<String, Double> values) {
+        schedule = Map.copyOf(values);
     }
 
     public long images() {

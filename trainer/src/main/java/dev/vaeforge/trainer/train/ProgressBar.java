@@ -84,6 +84,12 @@ public final class ProgressBar implements TrainListener {
                 "epoch %d: train %.4f (recon %.4f + kl %.4f), test %.4f (recon %.4f + kl %.4f), %.0f img/s, %.1f s",
                 m.epoch(), m.trainLoss(), m.trainRecon(), m.trainKl(), m.testLoss(), m.testRecon(), m.testKl(),
                 m.imagesPerSecond(), m.seconds());
+        if (m.beta() != null) {
+            text += String.format(Locale.ROOT, ", beta %.4g", m.beta());
+        }
+        if (m.capacity() != null) {
+            text += String.format(Locale.ROOT, ", C %.3g nats", m.capacity());
+        }
         if (terminal) {
             redraw(text);
             out.println();

@@ -69,6 +69,10 @@ public final class TrainingSession implements AutoCloseable {
      * Builds and initialises the model. Seeds the engine first, so the initial weights depend only on
      * {@code config.seed()}.
      */
+    /** Steps per epoch of the training set of the last {@link #trainBatches} call (for spans in epochs). */
+    private int perEpoch = 1;
+    private Map<String, Double> lastSchedule = Map.of();
+
     public TrainingSession(TrainConfig config, Device device) {
         this(config, device, Families.objective(config.model()));
     }
@@ -88,7 +92,7 @@ public final class TrainingSession implements AutoCloseable {
                     .optDevices(new Device[] {device});
             this.trainer = m.newTrainer(tc);
             EngineSetup.seed(config.seed());
-            trainer.initialize(Families.inputShape(config.model(), config.batchSize()));
+            trainer.initialize(Families.inputShapes(config.model(), config.batchSize()));
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -107,6 +111,11 @@ public final class TrainingSession implements AutoCloseable {
 
     public Model model() {
         return model;
+    }
+
+    /** The scheduled loss weights ("beta", "capacity") of the last step; empty without a schedule. */
+    public Map<String, Double> lastSchedule() {
+        return lastSchedule;
     }
 
     public TrainConfig config() {
@@ -129,13 +138,18 @@ public final class TrainingSession implements AutoCloseable {
     public BatchLoader trainBatches(ImageDataset train, int epoch, int fromBatch) {
         int[] order = EpochOrder.shuffle(train.size(), config.seed(), epoch);
         int from = Math.min(order.length, fromBatch * config.batchSize());
-        return new BatchLoader(train, Arrays.copyOfRange(order, from, order.length), config.batchSize(), true, PREFETCH);
+        perEpoch = stepsPerEpoch(train.size());
+        return new BatchLoader(train, Families.conditions(config.model(), train),
+                Arrays.copyOfRange(order, from, order.length), config.batchSize(), true, PREFETCH);
     }
 
     /**
      * One pass over {@code train} in the seeded order of {@code epoch}, one Adam step per full batch.
+     * Scheduled loss weights follow the run's step count, (epoch - 1) * steps per epoch + the step
+     * within the epoch: every epoch has the same number of steps, so it depends on nothing else.
      *
      * @throws NumericalFaultException at the first NaN or infinite loss term or gradient
+     * @throws IllegalArgumentException if a conditional model's data lacks its conditions
      */
     public LossTotals trainEpoch(ImageDataset train, int epoch, StepCallback callback) {
         LossTotals totals = new LossTotals();
@@ -145,6 +159,7 @@ public final class TrainingSession implements AutoCloseable {
             for (BatchLoader.Batch b = loader.next(); b != null; b = loader.next()) {
                 batch++;
                 float[] means = step(b, epoch, batch, before + totals.steps() + 1);
+                totals.schedule(lastSchedule);
                 totals.add(b.count(), means);
                 callback.onStep(totals.steps(), b.count(), means);
             }
@@ -163,6 +178,9 @@ public final class TrainingSession implements AutoCloseable {
      */
     public float[] step(BatchLoader.Batch b, int epoch, int batch, long step) {
         EngineSetup.seedBatch(StepNoise.seed(config.seed(), epoch, batch));
+        // scheduled loss weights depend only on how many steps came before this one
+        Objective stepObjective = objective.atStep(step - 1, perEpoch);
+        lastSchedule = stepObjective.scheduleValues();
         // the forward pass itself updates state that has no gradient (batch-norm running statistics):
         // keep a copy so a refused step can put it back
         Map<Parameter, float[]> forwardState = new LinkedHashMap<>();
@@ -176,8 +194,8 @@ public final class TrainingSession implements AutoCloseable {
             float[] means;
             StepFault fault;
             try (GradientCollector gc = trainer.newGradientCollector()) {
-                NDList out = trainer.forward(new NDList(x));
-                LossTerms t = objective.compute(x, out);
+                NDList out = trainer.forward(inputs(sm, x, b));
+                LossTerms t = stepObjective.compute(x, out);
                 means = NDArrays.stack(new NDList(t.total(), t.reconstruction(), t.kl())).toFloatArray();
                 fault = lossFault(means, step, epoch, batch);
                 if (fault == null) {
@@ -247,17 +265,33 @@ public final class TrainingSession implements AutoCloseable {
         return config.model().family().id();
     }
 
-    /** The loss over all of {@code data} in inference mode: z = mu, batch norm with running statistics. */
+    /** The images, and for a conditional model their conditions y[N, A], as the block's inputs. */
+    private static NDList inputs(NDManager m, NDArray x, BatchLoader.Batch b) {
+        NDList in = new NDList(x);
+        if (b.conditions() != null) {
+            in.add(m.create(b.conditions(), new Shape(b.count(), b.conditions().length / b.count())));
+        }
+        return in;
+    }
+
+    /**
+     * The loss over all of {@code data} in inference mode: z = mu, batch norm with running statistics,
+     * every loss schedule at its final value ({@link Objective#atEnd}); also the KL per latent dimension.
+     */
     public LossTotals evaluate(ImageDataset data) {
         LossTotals totals = new LossTotals();
-        try (BatchLoader loader = new BatchLoader(data, EpochOrder.identity(data.size()), config.batchSize(), false,
-                PREFETCH)) {
+        Objective scoring = objective.atEnd();
+        try (BatchLoader loader = new BatchLoader(data, Families.conditions(config.model(), data),
+                EpochOrder.identity(data.size()), config.batchSize(), false, PREFETCH)) {
             for (BatchLoader.Batch b = loader.next(); b != null; b = loader.next()) {
                 try (NDManager step = trainer.getManager().newSubManager()) {
                     NDArray x = step.create(b.pixels(), new Shape(shape.batchShape(b.count())));
-                    LossTerms t = objective.compute(x, trainer.evaluate(new NDList(x)));
+                    LossTerms t = scoring.compute(x, trainer.evaluate(inputs(step, x, b)));
                     totals.add(b.count(), NDArrays.stack(new NDList(t.total(), t.reconstruction(), t.kl()))
                             .toFloatArray());
+                    if (t.klPerDim() != null) {
+                        totals.addKlPerDim(b.count(), t.klPerDim().toFloatArray());
+                    }
                 }
             }
         }

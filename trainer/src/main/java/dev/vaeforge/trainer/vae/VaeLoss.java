@@ -36,8 +36,9 @@ public final class VaeLoss implements Objective {
     @Override
     public LossTerms compute(NDArray x, NDList outputs) {
         NDArray recon = reconstructionPerImage(x, outputs.get(0));
-        NDArray kl = klPerImage(outputs.get(1), outputs.get(2));
-        return new LossTerms(recon.add(kl).mean(), recon.mean(), kl.mean());
+        NDArray perDim = klPerDimension(outputs.get(1), outputs.get(2));
+        NDArray kl = perDim.sum(new int[] {1});
+        return new LossTerms(recon.add(kl).mean(), recon.mean(), kl.mean(), perDim.mean(new int[] {0}));
     }
 
     /**
@@ -57,5 +58,10 @@ public final class VaeLoss implements Objective {
     /** KL(N(mu, exp(logvar)) || N(0, I)) per image [N] = sum 0.5 (mu^2 + exp(logvar) - logvar - 1). */
     public static NDArray klPerImage(NDArray mu, NDArray logvar) {
         return mu.square().add(logvar.exp()).sub(logvar).sub(1f).sum(new int[] {1}).mul(0.5f);
+    }
+
+    /** The same per image and latent dimension [N, D]: 0.5 (mu^2 + exp(logvar) - logvar - 1). */
+    public static NDArray klPerDimension(NDArray mu, NDArray logvar) {
+        return mu.square().add(logvar.exp()).sub(logvar).sub(1f).mul(0.5f);
     }
 }

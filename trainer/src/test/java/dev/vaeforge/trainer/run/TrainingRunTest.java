@@ -60,7 +60,9 @@ class TrainingRunTest {
         assertTrue(Files.isRegularFile(run.resolve("summary.json")));
         List<String> csv = Files.readAllLines(run.resolve("metrics.csv"));
         assertEquals(4, csv.size());
-        assertEquals(String.join(",", EpochMetrics.COLUMNS), csv.get(0));
+        // the base columns first, then the KL of each of the 4 latent dimensions
+        assertEquals(String.join(",", EpochMetrics.COLUMNS) + ",klDim0,klDim1,klDim2,klDim3", csv.get(0));
+        assertEquals(csv.get(0).split(",").length, csv.get(3).split(",").length);
         assertEquals(3, Files.readAllLines(run.resolve("metrics.jsonl")).size());
         try (Stream<Path> s = Files.list(run.resolve("checkpoints"))) {
             List<String> names = s.map(p -> p.getFileName().toString()).sorted().toList();

@@ -1,0 +1,136 @@
+package dev.vaeforge.exporter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import dev.vaeforge.runtime.VaeRuntime;
+import dev.vaeforge.runtime.bundle.GraphRole;
+import dev.vaeforge.runtime.bundle.Manifest;
+import dev.vaeforge.runtime.bundle.ModelFamily;
+import dev.vaeforge.runtime.condition.Condition;
+import dev.vaeforge.runtime.condition.ConditionKind;
+import dev.vaeforge.runtime.condition.ConditionSpec;
+import dev.vaeforge.runtime.session.Device;
+import dev.vaeforge.trainer.cvae.ConditionalVae;
+import dev.vaeforge.trainer.model.BetaVaeConfig;
+import dev.vaeforge.trainer.model.CapacityVaeConfig;
+import dev.vaeforge.trainer.model.CvaeConfig;
+import dev.vaeforge.trainer.model.KlSchedule;
+import dev.vaeforge.trainer.model.Likelihood;
+import dev.vaeforge.trainer.model.ModelConfig;
+import dev.vaeforge.trainer.model.Span;
+import dev.vaeforge.trainer.train.Families;
+import dev.vaeforge.trainer.vae.ConvVae;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every new family exports with parity on every graph, lists exactly its graphs, and its bundle
+ * reconstructs and samples through the runtime (images of the right shape, values in [0,1]).
+ */
+class FamilyExportTest {
+    static final List<Integer> W = List.of(8, 16);
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void betaVae() {
+        Manifest m = exportAndUse(new BetaVaeConfig(1, 16, 4, W, Likelihood.BERNOULLI, 0, 4.0,
+                new KlSchedule.Cyclical(4, 0.5, Span.ofEpochs(10)), 0.1), null);
+        assertNull(m.conditioning());
+    }
+
+    @Test
+    void capacityVae() {
+        Manifest m = exportAndUse(new CapacityVaeConfig(3, 16, 5, W, Likelihood.GAUSSIAN, 0.2, null, null, null), null);
+        assertEquals(0.2, m.likelihood().sigma());
+        assertNull(m.conditioning());
+    }
+
+    @Test
+    void cvaeOnLabels() {
+        CvaeConfig c = new CvaeConfig(1, 16, 4, W, Likelihood.BERNOULLI, 0, ConditionKind.LABELS,
+                List.of("square", "ellipse", "heart"));
+        Manifest m = exportAndUse(c, spec -> Condition.label(spec, "heart"));
+        assertEquals(new Manifest.Conditioning("labels", List.of("square", "ellipse", "heart")), m.conditioning());
+        assertEquals("[x:float32[N,1,16,16], y:float32[N,3]]", m.graphs().get("encoder").inputs().toString());
+        assertEquals("[z:float32[N,4], y:float32[N,3]]", m.graphs().get("decoder").inputs().toString());
+    }
+
+    @Test
+    void cvaeOnAttributes() {
+        CvaeConfig c = new CvaeConfig(3, 16, 6, W, Likelihood.BERNOULLI, 0, ConditionKind.ATTRIBUTES,
+                List.of("Smiling", "Eyeglasses", "Male", "Bald"));
+        Manifest m = exportAndUse(c, spec -> Condition.attributes(spec, "Smiling=1,Eyeglasses=1"));
+        assertEquals("attributes", m.conditioning().type());
+        assertEquals(4, m.conditioning().names().size());
+    }
+
+    @Test
+    void aBlockOfAnotherFamilyIsRefused() {
+        CvaeConfig c = new CvaeConfig(1, 16, 4, W, null, 0, null, List.of("a", "b"));
+        try (NDManager mgr = NDManager.newBaseManager()) {
+            ConvVae vae = new ConvVae(c.architecture());
+            vae.initialize(mgr, DataType.FLOAT32, vae.inputShape(2));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Exporter.export(c, vae,
+                    VaeExportTest.PROVENANCE, tmp.resolve("x"), Exporter.Options.defaults()));
+            assertTrue(e.getMessage().contains("needs a ConditionalVae"), e.getMessage());
+        }
+    }
+
+    private Manifest exportAndUse(ModelConfig config, java.util.function.Function<ConditionSpec, Condition> condition) {
+        Path out = tmp.resolve(config.family().id());
+        try (NDManager mgr = NDManager.newBaseManager()) {
+            Block block = Families.newBlock(config);
+            block.initialize(mgr, DataType.FLOAT32, Families.inputShapes(config, 2));
+            BlockParityTest.randomiseParameters(block, 33);
+            Manifest m = Exporter.export(config, block, VaeExportTest.PROVENANCE, out, Exporter.Options.defaults())
+                    .manifest();
+            assertEquals(config.family().id(), m.family());
+            Set<String> roles = config.family().graphs().stream().map(GraphRole::key).collect(Collectors.toSet());
+            assertEquals(roles, m.graphs().keySet(), "exactly the family's graphs");
+            assertEquals(roles, m.parity().maxAbsError().keySet(), "parity measured on every graph");
+            m.parity().maxAbsError().forEach((g, err) -> assertTrue(err <= 1e-4, g + " parity " + err));
+            assertEquals(config.family() == ModelFamily.CVAE, block instanceof ConditionalVae);
+
+            try (VaeRuntime rt = VaeRuntime.open(out, Device.CPU, 3)) {
+                int per = rt.imageShape().size();
+                int n = 5;
+                float[] x = new float[n * per];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (i % 13) / 12f;
+                }
+                float[] y = condition == null ? null : condition.apply(rt.condition().orElseThrow()).repeat(n);
+                assertInUnitRange(rt.reconstruct(x, y, n), n * per);
+                assertInUnitRange(rt.sample(n, 7, y), n * per);
+                float[] one = new float[per];
+                float[] yOne = y == null ? null : java.util.Arrays.copyOf(y, y.length / n);
+                assertInUnitRange(rt.interpolate(one, java.util.Arrays.copyOf(x, per), 4, yOne), 4 * per);
+                assertEquals(condition != null, rt.condition().isPresent());
+            }
+            return m;
+        }
+    }
+
+    private static void assertInUnitRange(float[] images, int expectedLength) {
+        assertEquals(expectedLength, images.length);
+        boolean varies = false;
+        for (float v : images) {
+            assertTrue(v >= 0 && v <= 1, "pixel " + v);
+            varies |= v != images[0];
+        }
+        assertTrue(varies, "not a constant image");
+        assertFalse(Float.isNaN(images[0]));
+    }
+}

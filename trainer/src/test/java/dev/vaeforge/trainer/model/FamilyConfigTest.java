@@ -1,0 +1,105 @@
+package dev.vaeforge.trainer.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vaeforge.runtime.Json;
+import dev.vaeforge.runtime.bundle.ModelFamily;
+import dev.vaeforge.runtime.condition.ConditionKind;
+import dev.vaeforge.trainer.train.TrainConfig;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Every family's config record round-trips through JSON, takes its defaults and names bad values. */
+class FamilyConfigTest {
+    static final List<Integer> W = List.of(8, 16);
+
+    @Test
+    void betaVaeRoundTripsWithEachSchedule() {
+        for (KlSchedule s : List.of(new KlSchedule.Constant(), new KlSchedule.Warmup(0.5, Span.ofEpochs(3)),
+                new KlSchedule.Cyclical(2, 0.25, Span.ofSteps(400)))) {
+            BetaVaeConfig c = new BetaVaeConfig(1, 16, 4, W, Likelihood.BERNOULLI, 0, 6.0, s, 0.1);
+            assertRoundTrip(c, "\"family\" : \"beta-vae\"");
+        }
+        String json = Json.write(new BetaVaeConfig(1, 16, 4, W, null, 0, 2.0,
+                new KlSchedule.Warmup(0, Span.ofEpochs(3)), 0));
+        assertTrue(json.contains("\"type\" : \"warmup\""), json);
+        assertTrue(json.contains("\"span\" : \"3 epochs\""), json);
+    }
+
+    @Test
+    void capacityAndCvaeRoundTrip() {
+        assertRoundTrip(new CapacityVaeConfig(3, 16, 6, W, Likelihood.GAUSSIAN, 0.2, 500.0, 10.0, Span.ofSteps(900)),
+                "\"family\" : \"capacity-vae\"");
+        CvaeConfig c = new CvaeConfig(1, 16, 4, W, null, 0, ConditionKind.LABELS, List.of("square", "ellipse", "heart"));
+        String json = assertRoundTrip(c, "\"family\" : \"cvae\"");
+        assertTrue(json.contains("\"conditioning\" : \"labels\""), json);
+        assertRoundTrip(new CvaeConfig(3, 16, 4, W, null, 0, ConditionKind.ATTRIBUTES, List.of("Smiling", "Male")),
+                "\"conditioning\" : \"attributes\"");
+    }
+
+    @Test
+    void absentFieldsTakeTheDocumentedDefaults() {
+        String arch = "\"channels\": 1, \"imageSize\": 16, \"latentDim\": 4, \"widths\": [8]";
+        BetaVaeConfig b = (BetaVaeConfig) model("{\"family\": \"beta-vae\", " + arch + "}");
+        assertEquals(BetaVaeConfig.DEFAULT_BETA, b.beta());
+        assertInstanceOf(KlSchedule.Constant.class, b.klSchedule());
+        assertEquals(0, b.freeBits());
+        assertEquals(ModelFamily.BETA_VAE, b.family());
+        CapacityVaeConfig c = (CapacityVaeConfig) model("{\"family\": \"capacity-vae\", " + arch + "}");
+        assertEquals(1000, c.gamma());
+        assertEquals(25, c.capacityMax());
+        assertEquals(Span.ofSteps(100_000), c.capacitySpan());
+        KlSchedule.Cyclical cyc = (KlSchedule.Cyclical) ((BetaVaeConfig) model("{\"family\": \"beta-vae\", " + arch
+                + ", \"klSchedule\": {\"type\": \"cyclical\", \"span\": \"10 epochs\"}}")).klSchedule();
+        assertEquals(4, cyc.cycles());
+        assertEquals(0.5, cyc.ratio());
+        CvaeConfig v = (CvaeConfig) model("{\"family\": \"cvae\", " + arch + ", \"conditionNames\": [\"a\", \"b\"]}");
+        assertEquals(ConditionKind.LABELS, v.conditioning());
+        assertEquals(2, v.condition().dim());
+    }
+
+    @Test
+    void badValuesAreNamed() {
+        assertMessage("beta must be a number >= 0, got -1.0",
+                () -> new BetaVaeConfig(1, 16, 4, W, null, 0, -1.0, null, 0));
+        assertMessage("free-bits must be a number >= 0", () -> new BetaVaeConfig(1, 16, 4, W, null, 0, 1.0, null, -0.5));
+        assertMessage("gamma must be a number >= 0, got -3.0",
+                () -> new CapacityVaeConfig(1, 16, 4, W, null, 0, -3.0, null, null));
+        assertMessage("capacity-max must be a number >= 0",
+                () -> new CapacityVaeConfig(1, 16, 4, W, null, 0, null, -1.0, null));
+        assertMessage("needs at least two classes", () -> new CvaeConfig(1, 16, 4, W, null, 0, null, List.of("one")));
+        assertMessage("a warm-up needs its span", () -> new KlSchedule.Warmup(0, null));
+        assertMessage("cyclical ramp ratio must be in (0, 1], got 0.0", () -> new KlSchedule.Cyclical(4, 0.0, Span.ofSteps(9)));
+        assertMessage("image size 10 must be a multiple of 2^2",
+                () -> new CapacityVaeConfig(1, 10, 4, W, null, 0, null, null, null));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model(
+                "{\"family\": \"beta-vae\", \"channels\": 1, \"imageSize\": 16, \"latentDim\": 4, \"widths\": [8],"
+                        + " \"klSchedule\": {\"type\": \"warmup\", \"span\": \"ten epochs\"}}"));
+        assertTrue(e.getMessage().contains("expected N steps or N epochs"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> model("{\"family\": \"capacity-vae\", \"channels\": 1,"
+                + " \"imageSize\": 16, \"latentDim\": 4, \"widths\": [8], \"beta\": 3}"));
+        assertTrue(e.getMessage().contains("unknown field 'beta'"), e.getMessage());
+    }
+
+    private static ModelConfig model(String json) {
+        return Json.parse("{\"model\": " + json + ", \"dataset\": \"shapes\"}", TrainConfig.class, "cfg.json").model();
+    }
+
+    private static String assertRoundTrip(ModelConfig c, String fragment) {
+        TrainConfig t = TrainConfig.builder(c, "shapes").build();
+        String json = Json.write(t);
+        assertTrue(json.contains(fragment), json);
+        TrainConfig back = Json.parse(json, TrainConfig.class, "test");
+        assertEquals(t, back);
+        assertEquals(json, Json.write(back));
+        return json;
+    }
+
+    private static void assertMessage(String fragment, Runnable r) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
+        assertTrue(e.getMessage().contains(fragment), "expected <" + fragment + "> in " + e.getMessage());
+    }
+}

@@ -1,0 +1,41 @@
+package dev.vaeforge.trainer.train;
+
+import dev.vaeforge.fixtures.Shapes;
+import dev.vaeforge.fixtures.ShapesData;
+import dev.vaeforge.fixtures.ShapesSpec;
+import dev.vaeforge.runtime.condition.ConditionKind;
+import dev.vaeforge.runtime.data.ArrayDataset;
+import dev.vaeforge.runtime.data.ImageShape;
+import dev.vaeforge.trainer.model.BetaVaeConfig;
+import dev.vaeforge.trainer.model.CapacityVaeConfig;
+import dev.vaeforge.trainer.model.CvaeConfig;
+import dev.vaeforge.trainer.model.KlSchedule;
+import dev.vaeforge.trainer.model.Likelihood;
+import dev.vaeforge.trainer.model.Span;
+import java.util.List;
+
+/** The built-in shapes at 16x16 (with their labels) and tiny configs of every family, for fast tests. */
+public final class TinyShapes {
+    public static final List<Integer> WIDTHS = List.of(8, 16);
+    public static final List<String> CLASSES = List.of("square", "ellipse", "heart");
+
+    private TinyShapes() {
+    }
+
+    public static ArrayDataset dataset(int n, long seed) {
+        ShapesData d = Shapes.generate(new ShapesSpec(n, 16, false, seed));
+        return new ArrayDataset("shapes16", new ImageShape(1, 16, 16), d.pixels(), d.labels(), d.labelNames());
+    }
+
+    public static BetaVaeConfig betaVae(KlSchedule schedule, double freeBits) {
+        return new BetaVaeConfig(1, 16, 4, WIDTHS, Likelihood.BERNOULLI, 0, 4.0, schedule, freeBits);
+    }
+
+    public static CapacityVaeConfig capacityVae(Span span) {
+        return new CapacityVaeConfig(1, 16, 4, WIDTHS, Likelihood.BERNOULLI, 0, 100.0, 5.0, span);
+    }
+
+    public static CvaeConfig cvae() {
+        return new CvaeConfig(1, 16, 4, WIDTHS, Likelihood.BERNOULLI, 0, ConditionKind.LABELS, CLASSES);
+    }
+}
