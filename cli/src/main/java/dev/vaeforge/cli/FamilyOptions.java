@@ -223,11 +223,11 @@ final class FamilyOptions {
     }
 
     /**
-     * The attribute names to condition on. Datasets that carry attributes (CelebA) are wired in by
-     * DatasetConditions; until then no dataset has any and this names what is missing.
+     * The attribute names to condition on: --attributes, or every attribute the dataset has (CelebA's
+     * 40). Names the dataset does not have are refused with the list of those it has.
      */
     private List<String> attributeNames(ImageDataset dataset) {
-        List<String> chosen = attributes == null ? List.of() : new ArrayList<>(attributes);
+        List<String> chosen = attributes == null ? new ArrayList<>(dataset.attributeNames()) : new ArrayList<>(attributes);
         try {
             DatasetConditions.of(new ConditionSpec(ConditionKind.ATTRIBUTES, chosen.isEmpty() ? List.of("?") : chosen),
                     dataset);

@@ -50,6 +50,26 @@ class DataCliTest {
         Files.write(dir.resolve(prefix + "-labels-idx1-ubyte"), lab.array());
     }
 
+    @Test
+    void cvaeConditionedOnCelebaAttributesTrainsExportsAndSamples() throws IOException {
+        CelebaFixture f = CelebaFixture.write(tmp.resolve("celeba-attr"), 48, 8);
+        Path run = tmp.resolve("cvae-attr");
+        CliRun t = train("celeba:" + f.dir(), run, "--image-size", "16", "--model", "cvae", "--conditioning",
+                "attributes", "--attributes", "Smiling,Eyeglasses");
+        assertEquals(0, t.exitCode(), t.toString());
+        Path bundle = tmp.resolve("cvae-attr-bundle");
+        assertEquals(0, CliRun.of("export", run.toString(), "--out", bundle.toString()).exitCode());
+        CliRun i = CliRun.of("inspect", bundle.toString());
+        assertTrue(i.out().contains("Smiling") && i.out().contains("Eyeglasses"), i.toString());
+        CliRun s = CliRun.of("sample", bundle.toString(), "-n", "4", "--condition", "Smiling=1,Eyeglasses=0", "--out",
+                tmp.resolve("smiling.png").toString());
+        assertEquals(0, s.exitCode(), s.toString());
+        CliRun bad = train("celeba:" + f.dir(), tmp.resolve("cvae-bad"), "--image-size", "16", "--model", "cvae",
+                "--conditioning", "attributes", "--attributes", "Smiling,Wings");
+        assertEquals(2, bad.exitCode(), bad.toString());
+        assertTrue(bad.err().contains("no attribute 'Wings'"), bad.toString());
+    }
+
     private CliRun train(String data, Path run, String... more) {
         String[] base = {"train", "--data", data, "--epochs", "1", "--batch-size", "16", "--latent-dim", "2",
             "--widths", "8,8", "--out", run.toString(), "--cache-dir", tmp.resolve("cache").toString()};

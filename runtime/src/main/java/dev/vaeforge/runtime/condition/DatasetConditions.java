@@ -30,11 +30,14 @@ public final class DatasetConditions {
         Objects.requireNonNull(spec, "spec");
         return switch (spec.kind()) {
             case LABELS -> labels(spec, data);
-            // The attribute datasets (CelebA) come with their own change to ImageDataset; that change
-            // plugs in here as attributes(spec, data.attributeNames(), data::attributes).
-            case ATTRIBUTES -> throw new IllegalArgumentException("dataset " + data.description() + " has no attributes;"
-                    + " the model is conditioned on " + spec.describe() + " and needs a dataset that has them"
-                    + " (CelebA's list_attr_celeba.txt)");
+            case ATTRIBUTES -> {
+                if (data.attributeNames().isEmpty()) {
+                    throw new IllegalArgumentException("dataset " + data.description() + " has no attributes; the model"
+                            + " is conditioned on " + spec.describe() + " and needs a dataset that has them"
+                            + " (CelebA's list_attr_celeba.txt)");
+                }
+                yield attributes(spec, data.attributeNames(), data::attributes);
+            }
         };
     }
 
