@@ -256,7 +256,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The first {@code limit} images of {@code part}, or all of it. */
-    private static Subset first(Subset part, Integer limit) {
+    static Subset first(Subset part, Integer limit) {
         if (limit == null || limit >= part.size()) {
             return part;
         }

@@ -1,6 +1,6 @@
 package dev.vaeforge.trainer.model;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.vaeforge.runtime.bundle.ModelFamily;
 import dev.vaeforge.runtime.data.ImageShape;
 import java.util.List;
 
@@ -10,11 +10,6 @@ import java.util.List;
  * {@code codeDim}-dimensional vectors z_e[N,D,h,w] (h = w = imageSize / 2^widths.size()), nearest
  * neighbour quantisation against a codebook of {@code codebookSize} entries with the straight-through
  * estimator, and a decoder of nearest upsampling + convolution stages from z_q[N,D,h,w].
- *
- * <p>Not yet a {@link ModelConfig}: the family is trained and tested at the block level
- * ({@code dev.vaeforge.trainer.vqvae}); wiring it into {@code ModelFamily}, the exporter, the runtime and
- * the CLI adds {@code implements ModelConfig} here (decision 0003's exhaustive switches then demand
- * every case).
  *
  * @param codebookSize K, 2..65536 (64 unless given: enough for 16x16..64x64 shapes grids, small enough
  *     that a few hundred steps use most codes)
@@ -29,7 +24,7 @@ import java.util.List;
  */
 public record VqVaeConfig(int channels, int imageSize, List<Integer> widths, Likelihood likelihood,
                           double gaussianSigma, Integer codebookSize, Integer codeDim, Double commitment,
-                          boolean ema, Double emaDecay, Double emaEpsilon, Integer deadCodeSteps) {
+                          boolean ema, Double emaDecay, Double emaEpsilon, Integer deadCodeSteps) implements ModelConfig {
 
     public static final int DEFAULT_CODEBOOK_SIZE = 64;
     public static final int DEFAULT_CODE_DIM = 16;
@@ -70,7 +65,12 @@ public record VqVaeConfig(int channels, int imageSize, List<Integer> widths, Lik
         }
     }
 
-    @JsonIgnore
+    @Override
+    public ModelFamily family() {
+        return ModelFamily.VQVAE;
+    }
+
+    @Override
     public ImageShape imageShape() {
         return new ImageShape(channels, imageSize, imageSize);
     }

@@ -53,7 +53,7 @@ public final class VqVaeLoss implements Objective {
             vq = vq.add(t.get(1));
         }
         NDArray recon = t.get(0);
-        return new LossTerms(recon.add(vq).mean(), recon.mean(), vq.mean());
+        return new LossTerms(recon.add(vq).mean(), recon.mean(), vq.mean(), null, outputs.get(3));
     }
 
     private static NDArray sumPerImage(NDArray a) {
