@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * vqvae through the CLI on tiny shapes: train with its flags, export (three graphs, the empirical code
  * prior fitted on the run's training images), inspect, reconstruct, sample with both priors, evaluate;
- * and its flags refused for another family.
+ * and its flags refused for another family, interpolate refused for a grid latent.
  */
 class VqVaeCliTest {
     static final String DATA = "shapes:n=96,size=16";
@@ -165,7 +165,7 @@ class VqVaeCliTest {
     }
 
     @Test
-    void flagsOfVqvaeAreRefusedForOtherFamiliesAndPriorForOtherBundles() {
+    void flagsOfVqvaeAreRefusedForOtherFamiliesAndInterpolationForVqvae() {
         CliRun r = CliRun.of("train", "--model", "vae", "--codebook-size", "32", "--data", DATA, "--out",
                 tmp.resolve("never").toString());
         assertEquals(2, r.exitCode(), r.toString());
@@ -180,8 +180,15 @@ class VqVaeCliTest {
                 tmp.resolve("never").toString());
         assertEquals(2, decay.exitCode(), decay.toString());
         assertTrue(decay.err().contains("--ema-decay applies with --ema"), decay.toString());
-        CliRun interp = CliRun.of("interpolate", bundle.toString(), "--from", "x.png", "--to", "y.png", "--out",
+        Path a = tmp.resolve("a.png");
+        try {
+            dev.vaeforge.fixtures.SampleImages.writeTo(a, dev.vaeforge.fixtures.SampleFormat.PNG_GRAY, 16, 16, 4);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        CliRun interp = CliRun.of("interpolate", bundle.toString(), "--from", a.toString(), "--to", a.toString(), "--out",
                 tmp.resolve("strip.png").toString());
-        assertTrue(interp.exitCode() != 0, interp.toString());
+        assertEquals(2, interp.exitCode(), interp.toString());
+        assertTrue(interp.err().contains("no posterior q(z|x)"), interp.toString());
     }
 }
