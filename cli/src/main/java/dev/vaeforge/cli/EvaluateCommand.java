@@ -169,6 +169,10 @@ final class EvaluateCommand implements Callable<Integer> {
         if (r.generation() != null) {
             line(o, "generation", r.generation());
         }
+        if (r.codes() != null) {
+            o.printf(Locale.ROOT, "  codes: perplexity %.2f, %d of %d used%n", r.codes().perplexity(), r.codes().codesUsed(),
+                    r.codes().codebookSize());
+        }
         r.notComputed().forEach((k, v) -> o.printf("  %s not computed: %s%n", k, v));
         o.printf("  report %s%n", target.resolve(EvalOutputs.REPORT).toAbsolutePath());
     }

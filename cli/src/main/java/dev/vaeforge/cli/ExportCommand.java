@@ -7,7 +7,17 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import dev.vaeforge.cli.data.DatasetResolver;
+import dev.vaeforge.runtime.VaeforgeException;
+import dev.vaeforge.runtime.data.DatasetOptions;
+import dev.vaeforge.runtime.data.Subset;
+import dev.vaeforge.trainer.run.DatasetInfo;
+import dev.vaeforge.trainer.run.RunDirectory;
+import dev.vaeforge.trainer.run.RunInfo;
+import dev.vaeforge.trainer.train.TrainConfig;
+import java.io.IOException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,22 +48,73 @@ final class ExportCommand implements Callable<Integer> {
             description = "Largest allowed |ONNX Runtime - DJL| on random inputs. Default: ${DEFAULT-VALUE}.")
     double tolerance;
 
+    @Option(names = "--no-code-prior", description = "vqvae: do not fit the empirical code prior on the run's training "
+            + "images; the bundle then samples codes uniformly only.")
+    boolean noCodePrior;
+
+    /** vqvae: how to reopen the run's training data for the code prior (as for train --resume). */
+    @Mixin
+    InputOptions input;
+
+    @Mixin
+    DataOptions dataOptions;
+
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         Exporter.Options d = Exporter.Options.defaults();
         Exporter.Result r = RunExporter.export(run, checkpoint, out,
-                new Exporter.Options(overwrite, d.parityBatch(), d.paritySeed(), tolerance));
+                new Exporter.Options(overwrite, d.parityBatch(), d.paritySeed(), tolerance), codeData());
         print(spec.commandLine().getOut(), r);
         return 0;
     }
 
+    /**
+     * The training part of a vqvae run, reopened like {@code train --resume} does (same flags) and checked
+     * against the run's recorded fingerprint; null for other families or with --no-code-prior.
+     */
+    private Subset codeData() throws IOException {
+        RunInfo info = RunDirectory.readConfig(run);
+        TrainConfig config = info.config();
+        if (!config.model().family().quantized() || noCodePrior) {
+            return null;
+        }
+        DatasetInfo recorded = info.dataset();
+        Subset train;
+        try {
+            DatasetOptions opts = dataOptions.apply(input.options(config.model().imageShape()), spec.commandLine().getErr());
+            train = TrainCommand.first(DatasetResolver.training(config.dataset(), dataOptions.split(), opts).train(),
+                    recorded.trainImages());
+        } catch (IllegalArgumentException e) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, run + " was trained on " + config.dataset()
+                    + ", which cannot be opened now to fit the code prior: " + e.getMessage()
+                    + " (pass the same data flags as for training, or --no-code-prior)", e);
+        }
+        if (!train.fingerprint().equals(recorded.trainFingerprint())) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "the training images of " + config.dataset()
+                    + " opened now (" + train.fingerprint() + ") are not those the run recorded (" + recorded.trainFingerprint()
+                    + "); pass the same --split/--test-fraction/--split-seed/--resize as for training, or --no-code-prior");
+        }
+        return train;
+    }
+
     static void print(PrintWriter out, Exporter.Result r) {
         Manifest m = r.manifest();
-        out.printf("bundle   %s (%s, %dx%dx%d, latent %d)%n", r.bundle().toAbsolutePath(), m.family(), m.image().channels(),
-                m.image().height(), m.image().width(), m.latent().dim());
+        out.printf("bundle   %s (%s, %dx%dx%d, latent %s)%n", r.bundle().toAbsolutePath(), m.family(), m.image().channels(),
+                m.image().height(), m.image().width(), latent(m));
         for (Map.Entry<String, Manifest.Graph> g : m.graphs().entrySet()) {
-            out.printf("graph    %-8s %s  parity max |ORT - DJL| = %.3g%n", g.getKey(), g.getValue().file(),
+            out.printf("graph    %-9s %s  parity max |ORT - DJL| = %.3g%n", g.getKey(), g.getValue().file(),
                     m.parity().maxAbsError().get(g.getKey()));
         }
+        if (m.prior().file() != null) {
+            out.printf("prior    %s (%s)%n", m.prior().type(), m.prior().file());
+        }
+    }
+
+    /** "10" for a vector latent, "grid 4x4 of 64 codes, dim 16" for a vqvae. */
+    static String latent(Manifest m) {
+        Manifest.Latent l = m.latent();
+        return Manifest.Latent.GRID.equals(l.kind())
+                ? "grid " + l.height() + "x" + l.width() + " of " + l.codebookSize() + " codes, dim " + l.dim()
+                : String.valueOf(l.dim());
     }
 }

@@ -14,6 +14,7 @@ import dev.vaeforge.trainer.model.KlSchedule;
 import dev.vaeforge.trainer.model.ModelConfig;
 import dev.vaeforge.trainer.model.Span;
 import dev.vaeforge.trainer.model.VaeConfig;
+import dev.vaeforge.trainer.model.VqVaeConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,10 @@ final class FamilyOptions {
         }
         FLAGS.put("--conditioning", ModelFamily.CVAE);
         FLAGS.put("--attributes", ModelFamily.CVAE);
+        for (String f : List.of("--codebook-size", "--code-dim", "--commitment", "--ema", "--ema-decay",
+                "--dead-code-steps")) {
+            FLAGS.put(f, ModelFamily.VQVAE);
+        }
     }
 
     @Option(names = "--beta", paramLabel = "B", description = "beta-vae: the KL weight beta (>= 0) the schedule "
@@ -90,6 +95,30 @@ final class FamilyOptions {
             + "to condition on. Default: all of the dataset's.")
     List<String> attributes;
 
+    @Option(names = "--codebook-size", paramLabel = "K", description = "vqvae: number of codebook entries, 2..65536. "
+            + "Default: 64.")
+    Integer codebookSize;
+
+    @Option(names = "--code-dim", paramLabel = "D", description = "vqvae: dimension of each code vector, 1..1024. "
+            + "Default: 16.")
+    Integer codeDim;
+
+    @Option(names = "--commitment", paramLabel = "BETA_C", description = "vqvae: weight of the commitment term "
+            + "||z_e - sg[e]||^2 (>= 0). Default: 0.25.")
+    Double commitment;
+
+    @Option(names = "--ema", arity = "0", description = "vqvae: update the codebook by exponential moving averages of "
+            + "its assigned encoder outputs instead of the codebook loss term.")
+    Boolean ema;
+
+    @Option(names = "--ema-decay", paramLabel = "GAMMA", description = "vqvae, --ema: decay of the moving averages, in "
+            + "(0, 1). Default: 0.99.")
+    Double emaDecay;
+
+    @Option(names = "--dead-code-steps", paramLabel = "N", description = "vqvae: restart a code unused for N training "
+            + "steps from a random encoder output of the batch; 0 = never. Default: 50.")
+    Integer deadCodeSteps;
+
     /** Each family flag with the family it belongs to. */
     static Map<String, ModelFamily> flags() {
         return java.util.Collections.unmodifiableMap(FLAGS);
@@ -110,6 +139,12 @@ final class FamilyOptions {
         m.put("--capacity-span", capacitySpan);
         m.put("--conditioning", conditioning);
         m.put("--attributes", attributes);
+        m.put("--codebook-size", codebookSize);
+        m.put("--code-dim", codeDim);
+        m.put("--commitment", commitment);
+        m.put("--ema", ema);
+        m.put("--ema-decay", emaDecay);
+        m.put("--dead-code-steps", deadCodeSteps);
         return m;
     }
 
@@ -131,6 +166,13 @@ final class FamilyOptions {
         nonNegative("--free-bits", freeBits);
         nonNegative("--gamma", gamma);
         nonNegative("--capacity-max", capacityMax);
+        nonNegative("--commitment", commitment);
+        if (emaDecay != null && ema == null) {
+            throw bad("--ema-decay applies with --ema (EMA codebook updates)");
+        }
+        if (family == ModelFamily.VQVAE) {
+            vqConfig(new VaeConfig(1, 2, 1, List.of(1), null, 0));
+        }
         if (family == ModelFamily.BETA_VAE) {
             String s = schedule();
             only("--beta-start", betaStart, s, "warmup");
@@ -176,7 +218,19 @@ final class FamilyOptions {
                     capacitySpan == null ? whole : span("--capacity-span", capacitySpan));
             case CVAE -> new CvaeConfig(arch.channels(), arch.imageSize(), arch.latentDim(), arch.widths(),
                     arch.likelihood(), arch.gaussianSigma(), kind(), conditionNames(dataset));
+            case VQVAE -> vqConfig(arch);
         };
+    }
+
+    /** The vqvae config around {@code arch}'s convolutional stages; out-of-range values name their flag. */
+    private VqVaeConfig vqConfig(VaeConfig arch) {
+        try {
+            return new VqVaeConfig(arch.channels(), arch.imageSize(), arch.widths(), arch.likelihood(),
+                    arch.gaussianSigma(), codebookSize, codeDim, commitment, ema != null && ema, emaDecay, null,
+                    deadCodeSteps);
+        } catch (IllegalArgumentException e) {
+            throw bad("--model vqvae: " + e.getMessage());
+        }
     }
 
     private KlSchedule klSchedule(Span whole) {

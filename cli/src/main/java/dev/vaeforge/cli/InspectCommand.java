@@ -53,7 +53,9 @@ final class InspectCommand implements Callable<Integer> {
                 m.image().width(), fmt(m.image().pixelRange()[0]), fmt(m.image().pixelRange()[1]));
         out.printf("likelihood  %s%s%n", m.likelihood().type(),
                 m.likelihood().sigma() == null ? "" : " (sigma " + m.likelihood().sigma() + ")");
-        out.printf("latent      %s, dim %d; prior %s%n", m.latent().kind(), m.latent().dim(), m.prior().type());
+        out.printf("latent      %s; prior %s%s%n", Manifest.Latent.GRID.equals(m.latent().kind())
+                ? ExportCommand.latent(m) : m.latent().kind() + ", dim " + m.latent().dim(), m.prior().type(),
+                m.prior().file() == null ? "" : " (" + m.prior().file() + ")");
         if (m.conditioning() != null) {
             // the reader has validated it; the indices are what --label takes
             out.printf("condition   %s: y[N,%d] in both graphs%n", ConditionSpec.of(m.conditioning()).describe(),

@@ -44,6 +44,11 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--images", paramLabel = "DIR", description = "Also write each sample as DIR/sample-NNNNN.png.")
     Path images;
 
+    @Option(names = "--prior", paramLabel = "uniform|empirical", description = "vqvae: how codes are drawn per grid "
+            + "position: uniformly over the codebook, or from the code distribution of the training set fitted at export "
+            + "(code_prior.json). Default: empirical when the bundle has it, else uniform.")
+    String prior;
+
     @Mixin
     ConditionOptions conditionOptions;
 
@@ -65,7 +70,18 @@ final class SampleCommand implements Callable<Integer> {
                 conditionText = c.map(Condition::toString).orElse(spec.kind() == ConditionKind.LABELS
                         ? "cycling through " + spec.describe() : "no attribute set");
             }
-            float[] x = rt.sample(count, seed, y);
+            float[] x;
+            if (rt.quantized()) {
+                VaeRuntime.CodeSampling codes = prior == null ? rt.defaultCodeSampling() : VaeRuntime.CodeSampling.parse(prior);
+                conditionText = "codes " + codes.name().toLowerCase(java.util.Locale.ROOT);
+                x = rt.sample(count, seed, codes);
+            } else {
+                if (prior != null) {
+                    throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--prior applies to vqvae bundles; this "
+                            + rt.bundle().family().id() + " bundle samples z ~ N(0, I)");
+                }
+                x = rt.sample(count, seed, y);
+            }
             int cols = columns != null ? columns : (int) Math.ceil(Math.sqrt(count));
             Files2.writePng(ImageGrid.of(x, rt.imageShape(), count, cols, 2), out);
             if (images != null) {
@@ -78,7 +94,8 @@ final class SampleCommand implements Callable<Integer> {
             }
         }
         spec.commandLine().getOut().printf("wrote %d samples (seed %d%s) to %s%n", count, seed,
-                conditionText == null ? "" : ", condition: " + conditionText, out.toAbsolutePath());
+                conditionText == null ? "" : (conditionText.startsWith("codes") ? ", " : ", condition: ") + conditionText,
+                out.toAbsolutePath());
         return 0;
     }
 

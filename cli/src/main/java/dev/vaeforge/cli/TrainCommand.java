@@ -160,9 +160,14 @@ final class TrainCommand implements Callable<Integer> {
                 : train(WriterStream.of(spec.commandLine().getErr()));
         Path run = resume != null ? resume : this.out;
         out.printf("run directory  %s%n", run.toAbsolutePath());
-        out.printf("final          train loss %.4f, test loss %.4f (recon %.4f + KL %.4f nats/image) after %d epochs, %d steps%n",
-                s.finalMetrics().trainLoss(), s.finalMetrics().testLoss(), s.finalMetrics().testRecon(),
+        EpochMetricsLabel label = s.finalMetrics().perplexity() != null ? EpochMetricsLabel.VQ : EpochMetricsLabel.KL;
+        out.printf("final          train loss %.4f, test loss %.4f (recon %.4f + %s %.4f nats/image) after %d epochs, %d steps%n",
+                s.finalMetrics().trainLoss(), s.finalMetrics().testLoss(), s.finalMetrics().testRecon(), label.text,
                 s.finalMetrics().testKl(), s.epochs(), s.steps());
+        if (s.finalMetrics().perplexity() != null) {
+            out.printf("codes          perplexity %.2f, %d used (test split)%n", s.finalMetrics().perplexity(),
+                    s.finalMetrics().codesUsed());
+        }
         out.printf("wall time      %.1f s (%.0f images/s training)%n", s.wallSeconds(), s.meanImagesPerSecond());
         if (skipped > 0) {
             out.printf("skipped        %d bad items, listed in %s%n", skipped,
@@ -170,6 +175,17 @@ final class TrainCommand implements Callable<Integer> {
         }
         out.printf("next           vaeforge export %s --out BUNDLE%n", run);
         return 0;
+    }
+
+    /** What the third loss column holds: the KL, or for a vqvae its codebook + commitment term. */
+    private enum EpochMetricsLabel {
+        KL("KL"), VQ("VQ");
+
+        final String text;
+
+        EpochMetricsLabel(String text) {
+            this.text = text;
+        }
     }
 
     /** Continues the run in --resume from its newest valid checkpoint. */
@@ -256,7 +272,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The first {@code limit} images of {@code part}, or all of it. */
-    private static Subset first(Subset part, Integer limit) {
+    static Subset first(Subset part, Integer limit) {
         if (limit == null || limit >= part.size()) {
             return part;
         }

@@ -1,12 +1,18 @@
 package dev.vaeforge.exporter;
 
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
 import ai.djl.nn.Block;
 import dev.vaeforge.runtime.Json;
 import dev.vaeforge.runtime.VaeforgeException;
 import dev.vaeforge.runtime.bundle.BundleFormat;
 import dev.vaeforge.runtime.bundle.BundleReader;
 import dev.vaeforge.runtime.bundle.BundleWriter;
+import dev.vaeforge.runtime.bundle.CodePrior;
+import dev.vaeforge.runtime.bundle.TensorSpec;
+import dev.vaeforge.runtime.data.ImageDataset;
+import dev.vaeforge.runtime.io.Hashing;
 import dev.vaeforge.runtime.bundle.GraphRole;
 import dev.vaeforge.runtime.bundle.Manifest;
 import dev.vaeforge.runtime.data.ImageShape;
@@ -22,6 +28,8 @@ import dev.vaeforge.trainer.model.CvaeConfig;
 import dev.vaeforge.trainer.model.Likelihood;
 import dev.vaeforge.trainer.model.ModelConfig;
 import dev.vaeforge.trainer.model.VaeConfig;
+import dev.vaeforge.trainer.model.VqVaeConfig;
+import dev.vaeforge.trainer.vqvae.VqVae;
 import dev.vaeforge.trainer.vae.ConvVae;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -69,6 +77,16 @@ public final class Exporter {
      * @param model the trained block of {@code config}'s family, with parameters loaded
      */
     public static Result export(ModelConfig config, Block model, Manifest.Provenance provenance, Path out, Options options) {
+        return export(config, model, provenance, out, options, null);
+    }
+
+    /**
+     * @param codeData vqvae: the training images the empirical code prior is fitted on (code_prior.json,
+     *     prior "codes-empirical"); null gives a vqvae bundle with the uniform code prior only. Ignored for
+     *     the other families
+     */
+    public static Result export(ModelConfig config, Block model, Manifest.Provenance provenance, Path out, Options options,
+                                ImageDataset codeData) {
         checkFinite(model);
         String bundleId = UUID.randomUUID().toString();
         Map<String, String> metadata = new HashMap<>();
@@ -85,6 +103,7 @@ public final class Exporter {
             case CAPACITY_VAE -> vae(((CapacityVaeConfig) config).architecture(),
                     requireBlock(model, ConvVae.class, config), metadata, rnd, b);
             case CVAE -> cvae((CvaeConfig) config, requireBlock(model, ConditionalVae.class, config), metadata, rnd, b);
+            case VQVAE -> vqvae((VqVaeConfig) config, requireBlock(model, VqVae.class, config), metadata, rnd, b, codeData);
         };
         Map<GraphRole, byte[]> graphs = set.graphs();
         Map<String, Manifest.Graph> specs = set.specs();
@@ -99,10 +118,10 @@ public final class Exporter {
         ImageShape s = config.imageShape();
         Manifest manifest = new Manifest(BundleFormat.FORMAT, BundleFormat.VERSION, bundleId, Instant.now().toString(),
                 config.family().id(), new Manifest.Image(s.channels(), s.height(), s.width(), new double[] {0, 1}),
-                set.likelihood(), set.latent(), set.conditioning(), new Manifest.Prior("standard-normal"), GraphBuilder.OPSET,
+                set.likelihood(), set.latent(), set.conditioning(), set.prior(), GraphBuilder.OPSET,
                 specs,
                 new Manifest.Parity(options.tolerance(), b, options.paritySeed(), parity), provenance);
-        Manifest written = BundleWriter.write(out, manifest, graphs, options.overwrite());
+        Manifest written = BundleWriter.write(out, manifest, graphs, set.files(), options.overwrite());
         // Prove the bundle opens the way a runtime elsewhere will open it: hashes and signatures.
         try (BundleSessions ignored = new BundleSessions(BundleReader.open(out), Device.CPU)) {
             return new Result(out, written);
@@ -114,7 +133,90 @@ public final class Exporter {
      * conditioning of a conditional family (null for the others).
      */
     private record GraphSet(Map<GraphRole, byte[]> graphs, Map<String, Manifest.Graph> specs, Map<String, Double> parity,
-                            Manifest.Latent latent, Manifest.Likelihood likelihood, Manifest.Conditioning conditioning) {
+                            Manifest.Latent latent, Manifest.Likelihood likelihood, Manifest.Conditioning conditioning,
+                            Manifest.Prior prior, Map<String, byte[]> files) {
+        GraphSet(Map<GraphRole, byte[]> graphs, Map<String, Manifest.Graph> specs, Map<String, Double> parity,
+                 Manifest.Latent latent, Manifest.Likelihood likelihood, Manifest.Conditioning conditioning) {
+            this(graphs, specs, parity, latent, likelihood, conditioning, new Manifest.Prior(Manifest.Prior.STANDARD_NORMAL),
+                    Map.of());
+        }
+    }
+
+    /**
+     * The vqvae's three graphs ({@link VqGraphs}). Parity: encoder and decoder as max |ORT - DJL|; the
+     * quantizer's indices must equal DJL's nearest codes exactly, else the export is refused, and its
+     * recorded parity is the larger of the z_q and codebook differences.
+     */
+    private static GraphSet vqvae(VqVaeConfig c, VqVae vq, Map<String, String> metadata, Random rnd, int b,
+                                  ImageDataset codeData) {
+        ImageShape s = c.imageShape();
+        int d = c.codeDim();
+        int h = c.gridSize();
+        var enc = VqGraphs.encoder(vq, metadata);
+        var quant = VqGraphs.quantizer(vq, metadata);
+        var dec = VqGraphs.decoder(vq, metadata);
+        Map<GraphRole, byte[]> graphs = new EnumMap<>(GraphRole.class);
+        graphs.put(GraphRole.ENCODER, enc.toByteArray());
+        graphs.put(GraphRole.QUANTIZER, quant.toByteArray());
+        graphs.put(GraphRole.DECODER, dec.toByteArray());
+        long[] grid = {-1, d, h, h};
+        Map<String, Manifest.Graph> specs = new LinkedHashMap<>();
+        specs.put("encoder", new Manifest.Graph(null, null, VaeGraphs.encoderInputs(s),
+                List.of(new TensorSpec("z_e", "float32", grid))));
+        specs.put("quantizer", new Manifest.Graph(null, null, List.of(new TensorSpec("z_e", "float32", grid)),
+                List.of(new TensorSpec("indices", "int64", new long[] {-1, h, h}), new TensorSpec("z_q", "float32", grid),
+                        new TensorSpec("codebook", "float32", new long[] {c.codebookSize(), d}))));
+        specs.put("decoder", new Manifest.Graph(null, null, List.of(new TensorSpec("z_q", "float32", grid)),
+                VaeGraphs.decoderOutputs(s)));
+        long seed = rnd.nextLong();
+        Map<String, Double> parity = new LinkedHashMap<>();
+        parity.put("encoder", VqGraphs.encoderParity(vq, enc, b, seed));
+        VqGraphs.QuantizerParity q = VqGraphs.quantizerParity(vq, quant, b, seed + 1);
+        if (q.indexMismatches() != 0) {
+            throw new VaeforgeException(VaeforgeException.Code.PARITY, "export refused: the quantizer graph picked another"
+                    + " code than DJL at " + q.indexMismatches() + " of " + q.positions() + " positions (random z_e,"
+                    + " seed " + (seed + 1) + "); nothing was written");
+        }
+        parity.put("quantizer", Math.max(q.zqMaxAbs(), q.codebookMaxAbs()));
+        parity.put("decoder", VqGraphs.decoderParity(vq, dec, b, seed + 2));
+        Manifest.Latent latent = new Manifest.Latent(Manifest.Latent.GRID, d, h, h, c.codebookSize());
+        Manifest.Likelihood lik = new Manifest.Likelihood(c.likelihood().id(),
+                c.likelihood() == Likelihood.GAUSSIAN ? c.gaussianSigma() : null);
+        if (codeData == null) {
+            return new GraphSet(graphs, specs, parity, latent, lik, null, new Manifest.Prior(Manifest.Prior.CODES_UNIFORM),
+                    Map.of());
+        }
+        byte[] prior = Json.write(fitCodePrior(vq, codeData)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return new GraphSet(graphs, specs, parity, latent, lik, null, new Manifest.Prior(Manifest.Prior.CODES_EMPIRICAL,
+                CodePrior.FILE, Hashing.sha256(prior)), Map.of(CodePrior.FILE, prior));
+    }
+
+    /** Counts each grid position's code over {@code data} with the DJL model in inference mode. */
+    static CodePrior fitCodePrior(VqVae vq, ImageDataset data) {
+        VqVaeConfig c = vq.config();
+        ImageShape s = c.imageShape();
+        if (!s.equals(data.shape())) {
+            throw new IllegalArgumentException("the code prior data has shape " + data.shape() + ", the model " + s);
+        }
+        int n = data.size();
+        int positions = c.gridSize() * c.gridSize();
+        long[] indices = new long[n * positions];
+        int batch = 64;
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int from = 0; from < n; from += batch) {
+                int cnt = Math.min(batch, n - from);
+                float[] px = new float[cnt * s.size()];
+                for (int i = 0; i < cnt; i++) {
+                    data.read(from + i, px, i * s.size());
+                }
+                try (NDManager sm = m.newSubManager()) {
+                    NDList out = vq.forward(new ParameterStore(sm, false),
+                            new NDList(sm.create(px, new ai.djl.ndarray.types.Shape(s.batchShape(cnt)))), false);
+                    System.arraycopy(out.get(3).toLongArray(), 0, indices, from * positions, cnt * positions);
+                }
+            }
+        }
+        return CodePrior.fit(indices, n, c.codebookSize(), c.gridSize(), c.gridSize());
     }
 
     private static GraphSet vae(VaeConfig v, ConvVae vae, Map<String, String> metadata, Random rnd, int b) {

@@ -12,6 +12,7 @@ import dev.vaeforge.trainer.run.Checkpoint;
 import dev.vaeforge.trainer.run.RunDirectory;
 import dev.vaeforge.trainer.train.EpochMetrics;
 import java.io.IOException;
+import dev.vaeforge.runtime.data.ImageDataset;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -26,6 +27,16 @@ public final class RunExporter {
     }
 
     public static Exporter.Result export(Path runDir, Which which, Path out, Exporter.Options options) {
+        return export(runDir, which, out, options, null);
+    }
+
+    /**
+     * @param codeData vqvae: the run's training images, for the empirical code prior (see
+     *     {@link Exporter#export(dev.vaeforge.trainer.model.ModelConfig, Block, Manifest.Provenance, Path,
+     *     Exporter.Options, ImageDataset)}); null for a uniform code prior or another family
+     */
+    public static Exporter.Result export(Path runDir, Which which, Path out, Exporter.Options options,
+                                         ImageDataset codeData) {
         RunDirectory run;
         try {
             run = RunDirectory.open(runDir);
@@ -41,7 +52,7 @@ public final class RunExporter {
             } catch (IOException e) {
                 throw new VaeforgeException(VaeforgeException.Code.BAD_RUN, e.getMessage(), e);
             }
-            return Exporter.export(run.config().model(), block, provenance(run, cp), out, options);
+            return Exporter.export(run.config().model(), block, provenance(run, cp), out, options, codeData);
         }
     }
 
@@ -74,6 +85,10 @@ public final class RunExporter {
         }
         if (m.capacity() != null) {
             out.put("capacity", m.capacity());
+        }
+        if (m.perplexity() != null) {
+            out.put("testPerplexity", m.perplexity());
+            out.put("testCodesUsed", m.codesUsed().doubleValue());
         }
         return out;
     }

@@ -9,6 +9,8 @@ import dev.vaeforge.trainer.cvae.ConditionalVae;
 import dev.vaeforge.trainer.model.CvaeConfig;
 import dev.vaeforge.trainer.model.Likelihood;
 import dev.vaeforge.trainer.model.VaeConfig;
+import dev.vaeforge.trainer.model.VqVaeConfig;
+import dev.vaeforge.trainer.vqvae.VqVae;
 import dev.vaeforge.trainer.vae.ConvVae;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +35,7 @@ class OnnxCheckerTest {
         VaeConfig cfg = new VaeConfig(3, 16, 5, List.of(8, 16), Likelihood.BERNOULLI, 0);
         Path out = tmp.resolve("b");
         Path cond = tmp.resolve("cvae");
+        Path vqOut = tmp.resolve("vqvae");
         try (NDManager m = NDManager.newBaseManager()) {
             ConvVae vae = new ConvVae(cfg);
             vae.initialize(m, DataType.FLOAT32, vae.inputShape(2));
@@ -43,6 +46,12 @@ class OnnxCheckerTest {
             ConditionalVae cvae = new ConditionalVae(c);
             cvae.initialize(m, DataType.FLOAT32, cvae.inputShapes(2));
             Exporter.export(c, cvae, VaeExportTest.PROVENANCE, cond, Exporter.Options.defaults());
+            // the vqvae's quantizer: ReduceSum, MatMul, ArgMin, Gather and an int64 output
+            VqVaeConfig q = new VqVaeConfig(1, 16, List.of(8, 16), Likelihood.BERNOULLI, 0, 16, 4, null, false, null, null,
+                    null);
+            VqVae vq = new VqVae(q);
+            vq.initialize(m, DataType.FLOAT32, vq.inputShape(2));
+            Exporter.export(q, vq, VaeExportTest.PROVENANCE, vqOut, Exporter.Options.defaults());
         }
         String script = "import onnx,sys\n"
                 + "for f in sys.argv[1:]:\n"
@@ -51,7 +60,9 @@ class OnnxCheckerTest {
                 + "    print('ok', f, m.opset_import[0].version)\n";
         Process p = new ProcessBuilder(python.toString(), "-c", script, out.resolve("encoder.onnx").toString(),
                 out.resolve("decoder.onnx").toString(), cond.resolve("encoder.onnx").toString(),
-                cond.resolve("decoder.onnx").toString()).redirectErrorStream(true).start();
+                cond.resolve("decoder.onnx").toString(), vqOut.resolve("encoder.onnx").toString(),
+                vqOut.resolve("quantizer.onnx").toString(), vqOut.resolve("decoder.onnx").toString())
+                .redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes());
         p.waitFor(120, TimeUnit.SECONDS);
         assertEquals(0, p.exitValue(), output);

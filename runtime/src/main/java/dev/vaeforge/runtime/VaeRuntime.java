@@ -3,6 +3,7 @@ package dev.vaeforge.runtime;
 import dev.vaeforge.runtime.bundle.Bundle;
 import dev.vaeforge.runtime.bundle.BundleArchive;
 import dev.vaeforge.runtime.bundle.BundleReader;
+import dev.vaeforge.runtime.bundle.CodePrior;
 import dev.vaeforge.runtime.bundle.GraphRole;
 import dev.vaeforge.runtime.bundle.Manifest;
 import dev.vaeforge.runtime.condition.Condition;
@@ -12,7 +13,15 @@ import dev.vaeforge.runtime.ops.GraphRunner;
 import dev.vaeforge.runtime.ops.Posterior;
 import dev.vaeforge.runtime.session.BundleSessions;
 import dev.vaeforge.runtime.session.Device;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.vaeforge.runtime.session.Sessions;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -42,6 +51,33 @@ public final class VaeRuntime implements AutoCloseable {
     private final ImageShape shape;
     private final int latentDim;
     private final ConditionSpec condition;
+    /** vqvae: values per latent item, D * h * w; the others: D. */
+    private final int latentSize;
+    private final CodePrior codePrior;
+    private volatile float[] codebook;
+
+    /** How a vqvae bundle's codes are drawn for sampling. */
+    public enum CodeSampling {
+        /** Each position's code uniform over the K codes (the baseline). */
+        UNIFORM,
+        /** Each position's code from its distribution on the training set, fitted at export (code_prior.json). */
+        EMPIRICAL;
+
+        /** "uniform" or "empirical", as the CLI spells it. */
+        public static CodeSampling parse(String s) {
+            for (CodeSampling c : values()) {
+                if (c.name().equalsIgnoreCase(s == null ? "" : s.strip())) {
+                    return c;
+                }
+            }
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--prior: unknown prior '" + s
+                    + "', expected uniform or empirical");
+        }
+    }
+
+    /** The code grids of a vqvae bundle: indices [n, h, w] and their codebook vectors z_q [n, D, h, w]. */
+    public record Codes(long[] indices, float[] zq, int n) {
+    }
 
     private VaeRuntime(BundleArchive.Opened opened, Device device, int maxBatch) {
         this.opened = opened;
@@ -51,6 +87,11 @@ public final class VaeRuntime implements AutoCloseable {
         this.shape = bundle.manifest().image().shape();
         this.latentDim = bundle.manifest().latent().dim();
         this.condition = bundle.family().conditional() ? ConditionSpec.of(bundle.manifest().conditioning()) : null;
+        Manifest.Latent l = bundle.manifest().latent();
+        this.latentSize = bundle.family().quantized() ? latentDim * l.height() * l.width() : latentDim;
+        Manifest.Prior p = bundle.manifest().prior();
+        this.codePrior = Manifest.Prior.CODES_EMPIRICAL.equals(p.type())
+                ? Json.read(bundle.directory().resolve(p.file()), CodePrior.class, VaeforgeException.Code.BAD_BUNDLE) : null;
     }
 
     /**
@@ -111,6 +152,10 @@ public final class VaeRuntime implements AutoCloseable {
      * @param y the conditions, [n, A] row-major, for a conditional bundle; null for the others
      */
     public Posterior encode(float[] images, float[] y, int n) {
+        if (quantized()) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "this vqvae bundle has no posterior q(z|x) and"
+                    + " no continuous latent to interpolate; use reconstruct, sample or codes");
+        }
         checkLength("images", images, n, shape.size());
         checkCondition(y, n);
         float[] mu = new float[n * latentDim];
@@ -138,13 +183,15 @@ public final class VaeRuntime implements AutoCloseable {
      * @param y the conditions, [n, A] row-major, for a conditional bundle; null for the others
      */
     public float[] decode(float[] z, float[] y, int n) {
-        checkLength("latents", z, n, latentDim);
+        checkLength("latents", z, n, latentSize);
         checkCondition(y, n);
         float[] out = new float[n * shape.size()];
         for (int from = 0; from < n; from += maxBatch) {
             int b = Math.min(maxBatch, n - from);
             List<GraphRunner.Input> in = new ArrayList<>();
-            in.add(new GraphRunner.Input("z", slice(z, from, b, latentDim), new long[] {b, latentDim}));
+            in.add(quantized()
+                    ? new GraphRunner.Input("z_q", slice(z, from, b, latentSize), gridShape(b))
+                    : new GraphRunner.Input("z", slice(z, from, b, latentDim), new long[] {b, latentDim}));
             addCondition(in, y, from, b);
             float[][] r = GraphRunner.run(sessions.session(GraphRole.DECODER), in, List.of("x_hat"));
             System.arraycopy(r[0], 0, out, from * shape.size(), b * shape.size());
@@ -159,11 +206,154 @@ public final class VaeRuntime implements AutoCloseable {
 
     /** Reconstructions from the posterior mean with each image's own condition: decoder(mu(x, y), y). */
     public float[] reconstruct(float[] images, float[] y, int n) {
+        if (quantized()) {
+            checkCondition(y, n);
+            return decode(quantize(encodeGrid(images, n), n).zq(), n);
+        }
         return decode(encode(images, y, n).mu(), y, n);
+    }
+
+    /** Whether this is a vqvae bundle (grid of codes; {@link #encodeGrid}, {@link #quantize}, {@link #decodeCodes}). */
+    public boolean quantized() {
+        return bundle.family().quantized();
+    }
+
+    /** vqvae: the encoder's z_e [n, D, h, w] for {@code n} images. */
+    public float[] encodeGrid(float[] images, int n) {
+        requireQuantized("encodeGrid");
+        checkLength("images", images, n, shape.size());
+        float[] out = new float[n * latentSize];
+        for (int from = 0; from < n; from += maxBatch) {
+            int b = Math.min(maxBatch, n - from);
+            float[][] r = GraphRunner.run(sessions.session(GraphRole.ENCODER),
+                    List.of(new GraphRunner.Input("x", slice(images, from, b, shape.size()), shape.batchShape(b))),
+                    List.of("z_e"));
+            System.arraycopy(r[0], 0, out, from * latentSize, b * latentSize);
+        }
+        return out;
+    }
+
+    /** vqvae: the quantizer graph on z_e [n, D, h, w]: the nearest code of every position and its vector. */
+    public Codes quantize(float[] ze, int n) {
+        requireQuantized("quantize");
+        checkLength("z_e", ze, n, latentSize);
+        int positions = latentSize / latentDim;
+        long[] indices = new long[n * positions];
+        float[] zq = new float[n * latentSize];
+        for (int from = 0; from < n; from += maxBatch) {
+            int b = Math.min(maxBatch, n - from);
+            try (OnnxTensor in = OnnxTensor.createTensor(Sessions.environment(),
+                    FloatBuffer.wrap(slice(ze, from, b, latentSize)), gridShape(b));
+                 OrtSession.Result r = sessions.session(GraphRole.QUANTIZER).run(Map.of("z_e", in), Set.of("indices", "z_q"))) {
+                LongBuffer lb = ((OnnxTensor) r.get("indices").orElseThrow()).getLongBuffer();
+                lb.get(indices, from * positions, b * positions);
+                FloatBuffer fb = ((OnnxTensor) r.get("z_q").orElseThrow()).getFloatBuffer();
+                fb.get(zq, from * latentSize, b * latentSize);
+            } catch (OrtException e) {
+                throw new VaeforgeException(VaeforgeException.Code.BAD_BUNDLE, "ONNX Runtime failed: " + e.getMessage(), e);
+            }
+        }
+        return new Codes(indices, zq, n);
+    }
+
+    /**
+     * vqvae: the codebook [K, D], row-major, read from the quantizer graph's {@code codebook} output
+     * (the graph's initializer; no other file holds it).
+     */
+    public float[] codebook() {
+        requireQuantized("codebook");
+        float[] c = codebook;
+        if (c == null) {
+            try (OnnxTensor in = OnnxTensor.createTensor(Sessions.environment(), FloatBuffer.wrap(new float[latentSize]),
+                    gridShape(1));
+                 OrtSession.Result r = sessions.session(GraphRole.QUANTIZER).run(Map.of("z_e", in), Set.of("codebook"))) {
+                FloatBuffer fb = ((OnnxTensor) r.get("codebook").orElseThrow()).getFloatBuffer();
+                c = new float[fb.remaining()];
+                fb.get(c);
+            } catch (OrtException e) {
+                throw new VaeforgeException(VaeforgeException.Code.BAD_BUNDLE, "ONNX Runtime failed: " + e.getMessage(), e);
+            }
+            codebook = c;
+        }
+        return c.clone();
+    }
+
+    /** vqvae: images decoded from code grids [n, h, w] (each index in 0..K-1). */
+    public float[] decodeCodes(long[] indices, int n) {
+        requireQuantized("decodeCodes");
+        int positions = latentSize / latentDim;
+        int k = manifest().latent().codebookSize();
+        if (indices.length != (long) n * positions) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "codes: " + indices.length + " values, expected "
+                    + n + " x " + positions);
+        }
+        float[] book = codebook == null ? codebook() : codebook;
+        float[] zq = new float[n * latentSize];
+        for (int i = 0; i < n; i++) {
+            for (int p = 0; p < positions; p++) {
+                long code = indices[i * positions + p];
+                if (code < 0 || code >= k) {
+                    throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "code " + code + " is outside 0.." + (k - 1));
+                }
+                for (int d = 0; d < latentDim; d++) {
+                    // z_q[i, d, p] = e[code, d]
+                    zq[i * latentSize + d * positions + p] = book[(int) code * latentDim + d];
+                }
+            }
+        }
+        return decode(zq, n);
+    }
+
+    /** vqvae: {@code n} code grids [n, h, w] from the chosen prior, reproducible by {@code seed}. */
+    public long[] sampleCodes(int n, long seed, CodeSampling prior) {
+        requireQuantized("sampleCodes");
+        if (n < 1) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "number of samples must be >= 1, got " + n);
+        }
+        Random r = new Random(seed);
+        if (prior == CodeSampling.EMPIRICAL) {
+            if (codePrior == null) {
+                throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "this bundle has no empirical code prior"
+                        + " (prior " + manifest().prior().type() + "); use --prior uniform");
+            }
+            return codePrior.sample(n, r);
+        }
+        int k = manifest().latent().codebookSize();
+        long[] out = new long[n * (latentSize / latentDim)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = r.nextInt(k);
+        }
+        return out;
+    }
+
+    /** vqvae: the prior {@link #sample(int, long)} uses: empirical when the bundle has one, else uniform. */
+    public CodeSampling defaultCodeSampling() {
+        return codePrior != null ? CodeSampling.EMPIRICAL : CodeSampling.UNIFORM;
+    }
+
+    /** vqvae: {@code n} images decoded from codes drawn from {@code prior}. */
+    public float[] sample(int n, long seed, CodeSampling prior) {
+        return decodeCodes(sampleCodes(n, seed, prior), n);
+    }
+
+    private long[] gridShape(int b) {
+        Manifest.Latent l = manifest().latent();
+        return new long[] {b, latentDim, l.height(), l.width()};
+    }
+
+    private void requireQuantized(String what) {
+        if (!quantized()) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, what + " applies to vqvae bundles; this one is "
+                    + bundle.family().id());
+        }
     }
 
     /** {@code n} latent vectors from the prior N(0, I), reproducible by {@code seed}. */
     public float[] priorSamples(int n, long seed) {
+        if (quantized()) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "a vqvae bundle has no Gaussian prior; sample codes"
+                    + " with sampleCodes");
+        }
         if (n < 1) {
             throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "number of samples must be >= 1, got " + n);
         }
@@ -177,7 +367,7 @@ public final class VaeRuntime implements AutoCloseable {
 
     /** {@code n} images decoded from prior samples (see {@link #priorSamples}). */
     public float[] sample(int n, long seed) {
-        return decode(priorSamples(n, seed), n);
+        return quantized() ? sample(n, seed, defaultCodeSampling()) : decode(priorSamples(n, seed), n);
     }
 
     /**
@@ -187,6 +377,10 @@ public final class VaeRuntime implements AutoCloseable {
      * @param y [n, A] row-major (see {@link Condition#repeat}); null for an unconditional bundle
      */
     public float[] sample(int n, long seed, float[] y) {
+        if (quantized()) {
+            checkCondition(y, n);
+            return sample(n, seed);
+        }
         return decode(priorSamples(n, seed), y, n);
     }
 

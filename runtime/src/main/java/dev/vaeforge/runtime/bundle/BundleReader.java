@@ -47,6 +47,7 @@ public final class BundleReader {
             throw fail(manifestFile + ": " + e.getMessage());
         }
         checkShapes(manifestFile, m);
+        checkLatent(dir, manifestFile, m, family);
         checkGraphSet(manifestFile, m, family);
         for (GraphRole role : family.graphs()) {
             checkGraphFile(dir, role, m.graphs().get(role.key()));
@@ -84,8 +85,61 @@ public final class BundleReader {
             throw fail(file + ": field 'likelihood.type' must be bernoulli or gaussian, got "
                     + (m.likelihood() == null ? "nothing" : "'" + m.likelihood().type() + "'"));
         }
-        if (m.prior() == null || !"standard-normal".equals(m.prior().type())) {
-            throw fail(file + ": field 'prior.type' must be standard-normal");
+    }
+
+    /**
+     * Vector families: latent kind "vector" and prior standard-normal. vqvae: latent kind "grid" with
+     * positive height, width and codebookSize, prior codes-uniform or codes-empirical, the latter with a
+     * code prior file inside the bundle whose sha256 matches and whose shape matches the latent.
+     */
+    private static void checkLatent(Path dir, Path file, Manifest m, ModelFamily family) {
+        Manifest.Latent l = m.latent();
+        Manifest.Prior p = m.prior();
+        if (!family.quantized()) {
+            if (p == null || !Manifest.Prior.STANDARD_NORMAL.equals(p.type())) {
+                throw fail(file + ": field 'prior.type' must be standard-normal");
+            }
+            if (l.kind() != null && !Manifest.Latent.VECTOR.equals(l.kind())) {
+                throw fail(file + ": field 'latent.kind' must be vector for family '" + family.id() + "', got '" + l.kind() + "'");
+            }
+            return;
+        }
+        if (!Manifest.Latent.GRID.equals(l.kind()) || l.height() == null || l.height() < 1 || l.width() == null
+                || l.width() < 1 || l.codebookSize() == null || l.codebookSize() < 1) {
+            throw fail(file + ": family '" + family.id() + "' needs 'latent' {kind: grid, dim, height, width, codebookSize}"
+                    + " with positive values");
+        }
+        if (p == null || !(Manifest.Prior.CODES_UNIFORM.equals(p.type()) || Manifest.Prior.CODES_EMPIRICAL.equals(p.type()))) {
+            throw fail(file + ": field 'prior.type' must be codes-uniform or codes-empirical for family '" + family.id()
+                    + "', got " + (p == null ? "nothing" : "'" + p.type() + "'"));
+        }
+        if (Manifest.Prior.CODES_UNIFORM.equals(p.type())) {
+            return;
+        }
+        String name = p.file();
+        if (name == null || name.isEmpty() || name.contains("/") || name.contains("\\") || name.equals("..")
+                || name.equals(".") || name.contains("\0") || Path.of(name).isAbsolute()) {
+            throw fail(file + ": 'prior.file' must be a plain file name inside the bundle, got " + name);
+        }
+        Path f = dir.resolve(name);
+        if (!Files.isRegularFile(f)) {
+            throw fail(f + ": missing (listed in manifest.json as the code prior)");
+        }
+        String actual;
+        try {
+            actual = Hashing.sha256(f);
+        } catch (IOException e) {
+            throw new VaeforgeException(BAD_BUNDLE, f + ": cannot read (" + e.getMessage() + ")", e);
+        }
+        if (p.sha256() == null || !actual.equalsIgnoreCase(p.sha256())) {
+            throw fail(f + ": sha256 is " + actual + " but manifest.json records " + p.sha256()
+                    + "; the file was modified or corrupted");
+        }
+        CodePrior prior = Json.read(f, CodePrior.class, BAD_BUNDLE);
+        if (prior.codebookSize() != l.codebookSize() || prior.height() != l.height() || prior.width() != l.width()) {
+            throw fail(f + ": code prior is for " + prior.height() + "x" + prior.width() + " positions and "
+                    + prior.codebookSize() + " codes, the latent has " + l.height() + "x" + l.width() + " and "
+                    + l.codebookSize());
         }
     }
 

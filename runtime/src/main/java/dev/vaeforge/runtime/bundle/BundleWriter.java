@@ -28,6 +28,15 @@ public final class BundleWriter {
      * @return the manifest as written
      */
     public static Manifest write(Path target, Manifest manifest, Map<GraphRole, byte[]> graphs, boolean replace) {
+        return write(target, manifest, graphs, Map.of(), replace);
+    }
+
+    /**
+     * As {@link #write(Path, Manifest, Map, boolean)} with further files next to the graphs (a vqvae
+     * bundle's code_prior.json), which the manifest lists with their sha256 itself.
+     */
+    public static Manifest write(Path target, Manifest manifest, Map<GraphRole, byte[]> graphs, Map<String, byte[]> files,
+                                 boolean replace) {
         if (Files.exists(target) && !replace) {
             throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT,
                     target + " already exists; choose another --out or pass --overwrite");
@@ -55,6 +64,9 @@ public final class BundleWriter {
             staged = AtomicFiles.tempSibling(target);
             for (Map.Entry<GraphRole, byte[]> e : ordered.entrySet()) {
                 Files.write(staged.resolve(e.getKey().fileName()), e.getValue());
+            }
+            for (Map.Entry<String, byte[]> e : files.entrySet()) {
+                Files.write(staged.resolve(e.getKey()), e.getValue());
             }
             Files.writeString(staged.resolve(BundleFormat.MANIFEST), Json.write(complete), StandardCharsets.UTF_8);
             AtomicFiles.publishDirectory(staged, target, replace);

@@ -41,17 +41,41 @@ public record Manifest(
     public record Likelihood(String type, Double sigma) {
     }
 
-    /** "vector" with {@code dim}; later families add grid latents. */
+    /**
+     * "vector" with {@code dim}, or (vqvae) "grid": an h x w grid of codebook indices whose entries are
+     * {@code dim}-dimensional vectors, with {@code height}, {@code width} and {@code codebookSize}. The
+     * grid fields are optional and absent for vector latents, so older manifests read unchanged.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Latent(String kind, int dim) {
+    public record Latent(String kind, int dim, Integer height, Integer width, Integer codebookSize) {
+        public static final String VECTOR = "vector";
+        public static final String GRID = "grid";
+
+        public Latent(String kind, int dim) {
+            this(kind, dim, null, null, null);
+        }
     }
 
     /** What the graphs' {@code y} input means: "labels" (one-hot) or "attributes" (multi-hot), by name. */
     public record Conditioning(String type, List<String> names) {
     }
 
-    /** How to sample z: "standard-normal" is z ~ N(0, I). */
-    public record Prior(String type) {
+    /**
+     * How to sample the latent: "standard-normal" is z ~ N(0, I) (vector latents). A vqvae bundle has
+     * "codes-uniform" (each position's code uniform over the codebook) or "codes-empirical": each
+     * position's code from the code distribution fitted on the training set at export, stored in
+     * {@code file} (code_prior.json, {@link CodePrior}) with its {@code sha256}; uniform sampling stays
+     * available.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Prior(String type, String file, String sha256) {
+        public static final String STANDARD_NORMAL = "standard-normal";
+        public static final String CODES_UNIFORM = "codes-uniform";
+        public static final String CODES_EMPIRICAL = "codes-empirical";
+
+        public Prior(String type) {
+            this(type, null, null);
+        }
     }
 
     /** One graph file with its hash and its signature. */

@@ -17,7 +17,12 @@ public enum ModelFamily {
     /** Burgess et al. 2018: reconstruction + gamma * |KL - C|, C rising linearly to C_max. */
     CAPACITY_VAE("capacity-vae", List.of(GraphRole.ENCODER, GraphRole.DECODER)),
     /** Sohn et al. 2015: q(z|x,y) and p(x|z,y); both graphs take the condition y[N,A]. */
-    CVAE("cvae", List.of(GraphRole.ENCODER, GraphRole.DECODER));
+    CVAE("cvae", List.of(GraphRole.ENCODER, GraphRole.DECODER)),
+    /**
+     * van den Oord et al. 2017: x -> z_e[N,D,h,w] -> nearest codebook entries (indices[N,h,w], z_q) -> x_hat;
+     * a grid latent and a categorical prior over codes instead of a Gaussian one.
+     */
+    VQVAE("vqvae", List.of(GraphRole.ENCODER, GraphRole.QUANTIZER, GraphRole.DECODER));
 
     private final String id;
     private final List<GraphRole> graphs;
@@ -39,8 +44,16 @@ public enum ModelFamily {
     /** Whether the family's graphs take a condition input {@code y} (and its manifest has "conditioning"). */
     public boolean conditional() {
         return switch (this) {
-            case VAE, BETA_VAE, CAPACITY_VAE -> false;
+            case VAE, BETA_VAE, CAPACITY_VAE, VQVAE -> false;
             case CVAE -> true;
+        };
+    }
+
+    /** Whether the latent is a grid of codebook indices (vqvae) rather than a Gaussian vector. */
+    public boolean quantized() {
+        return switch (this) {
+            case VAE, BETA_VAE, CAPACITY_VAE, CVAE -> false;
+            case VQVAE -> true;
         };
     }
 

@@ -25,7 +25,25 @@ public record EvaluationResult(
         Map<String, String> estimation,
         Throughput throughput,
         Map<String, String> versions,
-        Map<String, String> files) {
+        Map<String, String> files,
+        CodeUsage codes) {
+
+    /** The metrics without code usage (every family but vqvae). */
+    public EvaluationResult(String format, int formatVersion, boolean complete, String createdAt, BundleRef bundle,
+                            DatasetRef dataset, SettingsRef settings, Map<String, RunningStats.Summary> reconstruction,
+                            Map<String, RunningStats.Summary> generation, Map<String, String> notComputed,
+                            Map<String, String> estimation, Throughput throughput, Map<String, String> versions,
+                            Map<String, String> files) {
+        this(format, formatVersion, complete, createdAt, bundle, dataset, settings, reconstruction, generation,
+                notComputed, estimation, throughput, versions, files, null);
+    }
+
+    /**
+     * vqvae: how the evaluated images use the codebook: perplexity exp(H(p)) of the code frequencies p
+     * over all grid positions of all images, and the number of codes used at least once, of K.
+     */
+    public record CodeUsage(double perplexity, int codesUsed, int codebookSize, long positions, String prior) {
+    }
 
     public static final String FORMAT = "vaeforge-evaluation";
     public static final int VERSION = 1;

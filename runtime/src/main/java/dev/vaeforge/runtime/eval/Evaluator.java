@@ -43,14 +43,17 @@ public final class Evaluator {
     private final EvalListener listener;
     /** Requested metrics that cannot apply to this bundle's images, with the reason. */
     private final Map<String, String> inapplicable = new LinkedHashMap<>();
+    /** vqvae: how often each code was picked over the evaluated images; null for the other families. */
+    private final long[] codeCounts;
 
     /** @param lpips the LPIPS graph, or null: LPIPS is then reported as not computed, never as a number */
     public Evaluator(VaeRuntime rt, EvalSettings settings, Lpips lpips, Device device, EvalListener listener) {
         this.rt = rt;
-        this.settings = applicable(settings, rt.imageShape());
+        this.settings = applicable(settings, rt.imageShape(), rt.quantized());
         this.lpips = lpips;
         this.device = device;
         this.listener = listener;
+        this.codeCounts = rt.quantized() ? new long[rt.manifest().latent().codebookSize()] : null;
     }
 
     /**
@@ -104,7 +107,7 @@ public final class Evaluator {
                             dataset.fingerprint(), n), settingsRef(),
                     summaries(rec), settings.samples() > 0 ? summaries(gen) : null, notComputed, estimation(),
                     new EvaluationResult.Throughput(n, recSeconds, n / recSeconds, settings.samples(), genSeconds),
-                    versions(), out.fileNames(settings.samples() > 0));
+                    versions(), out.fileNames(settings.samples() > 0), codeUsage());
             out.finish(result);
             return result;
         } catch (InterruptedException e) {
@@ -118,7 +121,7 @@ public final class Evaluator {
     }
 
     /** SSIM needs an 11x11 window and GMSD 2x2 pixels; smaller images get "not computed" with the reason. */
-    private EvalSettings applicable(EvalSettings settings, ImageShape shape) {
+    private EvalSettings applicable(EvalSettings settings, ImageShape shape, boolean quantized) {
         Map<String, String> notComputed = inapplicable;
         java.util.EnumSet<MetricName> m = java.util.EnumSet.copyOf(settings.metrics());
         int side = Math.min(shape.height(), shape.width());
@@ -129,6 +132,13 @@ public final class Evaluator {
         }
         if (side < dev.vaeforge.runtime.metrics.QualityConstants.GMSD_MIN_SIDE && m.remove(MetricName.GMSD)) {
             notComputed.put("gmsd", "images are smaller than 2x2");
+        }
+        for (MetricName k : new MetricName[] {MetricName.KL, MetricName.ELBO}) {
+            if (quantized && m.remove(k)) {
+                notComputed.put(k.id(), "not defined for a vqvae: its posterior is a deterministic code (one-hot"
+                        + " q(z|x)), so the KL against a uniform code prior is the constant h*w*log K, and there is no"
+                        + " Gaussian latent whose ELBO could be estimated");
+            }
         }
         return new EvalSettings(settings.limit(), settings.batchSize(), m, settings.samples(), settings.seed());
     }
@@ -151,18 +161,32 @@ public final class Evaluator {
         ImageShape shape = rt.imageShape();
         int per = shape.size();
         float[] y = conditions == null ? null : conditions.range(batch.from(), b);
-        Posterior post = rt.encode(x, y, b);
-        float[] xHat = rt.decode(post.mu(), y, b);
+        Posterior post = null;
+        float[] xHat;
+        if (rt.quantized()) {
+            VaeRuntime.Codes codes = rt.quantize(rt.encodeGrid(x, b), b);
+            synchronized (codeCounts) {
+                for (long c : codes.indices()) {
+                    codeCounts[(int) c]++;
+                }
+            }
+            xHat = rt.decode(codes.zq(), b);
+        } else {
+            post = rt.encode(x, y, b);
+            xHat = rt.decode(post.mu(), y, b);
+        }
         Map<MetricName, double[]> v = PairMetrics.compute(x, xHat, b, shape, settings.metrics(), quality, lpips);
         if (settings.has(MetricName.BCE)) {
             v.put(MetricName.BCE, PixelMetrics.bce(x, xHat, b, shape));
         }
-        double[] kl = PixelMetrics.kl(post.mu(), post.logvar(), b, post.dim());
-        if (settings.has(MetricName.KL)) {
-            v.put(MetricName.KL, kl);
-        }
-        if (settings.has(MetricName.ELBO)) {
-            v.put(MetricName.ELBO, elbo(x, y, post, kl, batch.from()));
+        if (post != null) {
+            double[] kl = PixelMetrics.kl(post.mu(), post.logvar(), b, post.dim());
+            if (settings.has(MetricName.KL)) {
+                v.put(MetricName.KL, kl);
+            }
+            if (settings.has(MetricName.ELBO)) {
+                v.put(MetricName.ELBO, elbo(x, y, post, kl, batch.from()));
+            }
         }
         double[] mse = v.get(MetricName.MSE);
         double[] ssim = v.get(MetricName.SSIM);
@@ -222,7 +246,7 @@ public final class Evaluator {
         long t0 = System.nanoTime();
         for (int from = 0; from < total; from += settings.batchSize()) {
             int b = Math.min(settings.batchSize(), total - from);
-            float[] z = new float[b * d];
+            float[] z = new float[rt.quantized() ? 0 : b * d];
             for (int i = 0; i < z.length; i++) {
                 z[i] = (float) r.nextGaussian();
             }
@@ -234,7 +258,8 @@ public final class Evaluator {
                     System.arraycopy(conditions.get((from + i) % images), 0, y, i * a, a);
                 }
             }
-            float[] xg = rt.decode(z, y, b);
+            float[] xg = rt.quantized() ? rt.decodeCodes(rt.sampleCodes(b, settings.seed() * 1_000_003L + from,
+                    rt.defaultCodeSampling()), b) : rt.decode(z, y, b);
             float[] xr = rt.reconstruct(xg, y, b);
             Map<MetricName, double[]> v = PairMetrics.compute(xg, xr, b, rt.imageShape(), settings.metrics(), quality, lpips);
             v.keySet().retainAll(settings.metrics());
@@ -281,8 +306,44 @@ public final class Evaluator {
         return out;
     }
 
+    /** vqvae: the code usage over every grid position of the evaluated images; null for the other families. */
+    private EvaluationResult.CodeUsage codeUsage() {
+        if (codeCounts == null) {
+            return null;
+        }
+        long total = 0;
+        int used = 0;
+        for (long c : codeCounts) {
+            total += c;
+            used += c > 0 ? 1 : 0;
+        }
+        double h = 0;
+        for (long c : codeCounts) {
+            if (c > 0) {
+                double p = (double) c / total;
+                h -= p * Math.log(p);
+            }
+        }
+        return new EvaluationResult.CodeUsage(total == 0 ? Double.NaN : Math.exp(h), used, codeCounts.length, total,
+                rt.defaultCodeSampling().name().toLowerCase(java.util.Locale.ROOT));
+    }
+
     private Map<String, String> estimation() {
         Map<String, String> m = new LinkedHashMap<>();
+        if (rt.quantized()) {
+            m.put("reconstruction", "decoder(z_q(x)): the encoder's grid quantised to the nearest codes; per-image values"
+                    + " averaged over images");
+            m.put("generation", "codes drawn per grid position from the bundle's " + rt.defaultCodeSampling().name()
+                    .toLowerCase(java.util.Locale.ROOT) + " code prior, seeded; each decoded sample x_g is compared with"
+                    + " its reconstruction decoder(z_q(x_g))");
+            m.put("codes", "perplexity exp(H(p)) of the code frequencies p over every grid position of the evaluated"
+                    + " images, and the number of codes used at least once");
+            m.put("psnr", "mean over images of 10 log10(1 / MSE); identical images (+infinity) are counted in 'infinite' "
+                    + "and left out of the mean");
+            m.put("ssim", "Wang et al. 2004 as scikit-image (Gaussian 11x11, sigma 1.5, valid filtering, per channel mean)");
+            m.put("gmsd", "Xue et al. 2014 as piq (luma, 2x2 average pooling, Prewitt/3, c = 170/255^2)");
+            return m;
+        }
         m.put("reconstruction", "decoder(posterior mean mu(x)); per-image values averaged over images");
         m.put("elbo", "single-sample Monte Carlo estimate in nats per image: log p(x|z) - KL(q(z|x) || N(0, I)) with one "
                 + "z ~ q(z|x) seeded by (seed, image index); log p(x|z) is the bundle's " + rt.manifest().likelihood().type()

@@ -11,9 +11,15 @@ import ai.djl.ndarray.NDArray;
  * @param kl KL(q(z|x) || p(z)), summed over latent dimensions (the true KL, before any free-bits floor)
  * @param klPerDim [D]: KL of each latent dimension, mean over the batch; null for families without a
  *     Gaussian latent vector. Dimensions whose KL stays near 0 carry no information (posterior collapse)
+ * @param codes [N, h, w] int64: the codebook index of every latent position (vqvae), for code usage
+ *     (perplexity, codes used); null for the other families
  */
-public record LossTerms(NDArray total, NDArray reconstruction, NDArray kl, NDArray klPerDim) {
+public record LossTerms(NDArray total, NDArray reconstruction, NDArray kl, NDArray klPerDim, NDArray codes) {
     public LossTerms(NDArray total, NDArray reconstruction, NDArray kl) {
-        this(total, reconstruction, kl, null);
+        this(total, reconstruction, kl, null, null);
+    }
+
+    public LossTerms(NDArray total, NDArray reconstruction, NDArray kl, NDArray klPerDim) {
+        this(total, reconstruction, kl, klPerDim, null);
     }
 }

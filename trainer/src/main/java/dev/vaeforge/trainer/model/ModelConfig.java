@@ -14,8 +14,9 @@ import dev.vaeforge.runtime.data.ImageShape;
 @JsonSubTypes({@JsonSubTypes.Type(value = VaeConfig.class, name = "vae"),
         @JsonSubTypes.Type(value = BetaVaeConfig.class, name = "beta-vae"),
         @JsonSubTypes.Type(value = CapacityVaeConfig.class, name = "capacity-vae"),
-        @JsonSubTypes.Type(value = CvaeConfig.class, name = "cvae")})
-public sealed interface ModelConfig permits VaeConfig, BetaVaeConfig, CapacityVaeConfig, CvaeConfig {
+        @JsonSubTypes.Type(value = CvaeConfig.class, name = "cvae"),
+        @JsonSubTypes.Type(value = VqVaeConfig.class, name = "vqvae")})
+public sealed interface ModelConfig permits VaeConfig, BetaVaeConfig, CapacityVaeConfig, CvaeConfig, VqVaeConfig {
 
     /**
      * The family, for exhaustive {@code switch} expressions (Java 17 has no pattern switch over

@@ -37,6 +37,16 @@ public final class ConvEncoder extends AbstractBlock {
      * flatten. Shared with the families that put something between the body and the heads (cvae).
      */
     public static SequentialBlock buildBody(List<Integer> widths) {
+        SequentialBlock b = buildStages(widths);
+        b.add(new Flatten());
+        return b;
+    }
+
+    /**
+     * x[N,C,H,W] -> h[N,widths.last,H/2^s,W/2^s]: the convolutional stages of {@link #buildBody} without
+     * the flatten, for families that keep a spatial latent grid (vqvae).
+     */
+    public static SequentialBlock buildStages(List<Integer> widths) {
         SequentialBlock b = new SequentialBlock();
         for (int w : widths) {
             b.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optStride(new Shape(2, 2)).optPadding(new Shape(1, 1))
@@ -44,7 +54,6 @@ public final class ConvEncoder extends AbstractBlock {
             b.add(BatchNorm.builder().build());
             b.add(Activation.leakyRelu(0.2f));
         }
-        b.add(new Flatten());
         return b;
     }
 

@@ -128,7 +128,8 @@ final class TrainingLoop {
             double evalSeconds = (System.nanoTime() - t0) / 1e9;
             EpochMetrics m = new EpochMetrics(epoch, globalStep, totals.meanTotal(), totals.meanRecon(),
                     totals.meanKl(), te.meanTotal(), te.meanRecon(), te.meanKl(), totals.images() / epochTrainSeconds,
-                    epochTrainSeconds + evalSeconds).with(totals.schedule(), te.meanKlPerDim());
+                    epochTrainSeconds + evalSeconds).with(totals.schedule(), te.meanKlPerDim())
+                    .withCodes(te.codeUsage());
             metrics.add(m);
             trainSecondsDone += epochTrainSeconds;
             trainImagesDone += totals.images();

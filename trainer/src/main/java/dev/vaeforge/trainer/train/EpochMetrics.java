@@ -21,17 +21,23 @@ import java.util.Map;
  * @param capacity capacity-VAE: C (nats) at the epoch's last training step; null for other families
  * @param klPerDim KL of each latent dimension on the test split (mean over images), the posterior
  *     collapse diagnostic: a dimension near 0 is unused; null where not measured
+ * @param perplexity vqvae: exp(H(p)) of the code usage p on the test split after the epoch (K if all
+ *     codes are used equally, 1 if one code takes all); null for other families
+ * @param codesUsed vqvae: how many of the K codes the test split uses; null for other families
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EpochMetrics(int epoch, long step, double trainLoss, double trainRecon, double trainKl,
                            double testLoss, double testRecon, double testKl, double imagesPerSecond,
-                           double seconds, Double beta, Double capacity, List<Double> klPerDim) {
+                           double seconds, Double beta, Double capacity, List<Double> klPerDim,
+                           Double perplexity, Integer codesUsed) {
 
     /** CSV column names of the first ten fields, in record order; every run's CSV starts with them. */
     public static final List<String> COLUMNS = List.of("epoch", "step", "trainLoss", "trainRecon", "trainKl",
             "testLoss", "testRecon", "testKl", "imagesPerSecond", "seconds");
     /** CSV columns klDim0, klDim1, ... hold {@link #klPerDim}. */
     public static final String KL_DIM_COLUMN = "klDim";
+    /** CSV columns of the code usage (vqvae), after the others. */
+    public static final List<String> CODE_COLUMNS = List.of("perplexity", "codesUsed");
 
     public EpochMetrics {
         klPerDim = klPerDim == null ? null : List.copyOf(klPerDim);
@@ -41,7 +47,7 @@ public record EpochMetrics(int epoch, long step, double trainLoss, double trainR
     public EpochMetrics(int epoch, long step, double trainLoss, double trainRecon, double trainKl, double testLoss,
                         double testRecon, double testKl, double imagesPerSecond, double seconds) {
         this(epoch, step, trainLoss, trainRecon, trainKl, testLoss, testRecon, testKl, imagesPerSecond, seconds, null,
-                null, null);
+                null, null, null, null);
     }
 
     /**
@@ -57,7 +63,16 @@ public record EpochMetrics(int epoch, long step, double trainLoss, double trainR
             }
         }
         return new EpochMetrics(epoch, step, trainLoss, trainRecon, trainKl, testLoss, testRecon, testKl,
-                imagesPerSecond, seconds, schedule.get("beta"), schedule.get("capacity"), perDim);
+                imagesPerSecond, seconds, schedule.get("beta"), schedule.get("capacity"), perDim, perplexity, codesUsed);
+    }
+
+    /** These metrics with the code usage of the test split (vqvae); null leaves them absent. */
+    public EpochMetrics withCodes(dev.vaeforge.trainer.vqvae.CodeUsage usage) {
+        if (usage == null) {
+            return this;
+        }
+        return new EpochMetrics(epoch, step, trainLoss, trainRecon, trainKl, testLoss, testRecon, testKl,
+                imagesPerSecond, seconds, beta, capacity, klPerDim, usage.perplexity(), usage.codesUsed());
     }
 
     /** The CSV row: the ten base columns, then beta and capacity where present, then klPerDim. */
@@ -76,6 +91,9 @@ public record EpochMetrics(int epoch, long step, double trainLoss, double trainR
             for (double v : klPerDim) {
                 sb.append(',').append(v);
             }
+        }
+        if (perplexity != null) {
+            sb.append(',').append(perplexity).append(',').append(codesUsed);
         }
         return sb.toString();
     }

@@ -13,6 +13,9 @@ import dev.vaeforge.trainer.model.CapacityVaeConfig;
 import dev.vaeforge.trainer.model.CvaeConfig;
 import dev.vaeforge.trainer.model.ModelConfig;
 import dev.vaeforge.trainer.model.VaeConfig;
+import dev.vaeforge.trainer.model.VqVaeConfig;
+import dev.vaeforge.trainer.vqvae.VqVae;
+import dev.vaeforge.trainer.vqvae.VqVaeLoss;
 import dev.vaeforge.trainer.vae.ConvVae;
 import dev.vaeforge.trainer.vae.VaeLoss;
 import java.util.ArrayList;
@@ -32,6 +35,7 @@ public final class Families {
             case BETA_VAE -> new ConvVae(((BetaVaeConfig) config).architecture());
             case CAPACITY_VAE -> new ConvVae(((CapacityVaeConfig) config).architecture());
             case CVAE -> new ConditionalVae((CvaeConfig) config);
+            case VQVAE -> new VqVae((VqVaeConfig) config);
         };
     }
 
@@ -42,6 +46,7 @@ public final class Families {
             case BETA_VAE -> new BetaVaeLoss((BetaVaeConfig) config).atStep(0, 1);
             case CAPACITY_VAE -> new CapacityLoss((CapacityVaeConfig) config);
             case CVAE -> VaeLoss.of(((CvaeConfig) config).architecture());
+            case VQVAE -> new VqVaeLoss((VqVaeConfig) config);
         };
     }
 
@@ -53,7 +58,7 @@ public final class Families {
     /** Every input's shape for initialising the block: the images, and y[N, A] for a conditional family. */
     public static Shape[] inputShapes(ModelConfig config, long batch) {
         return switch (config.family()) {
-            case VAE, BETA_VAE, CAPACITY_VAE -> new Shape[] {inputShape(config, batch)};
+            case VAE, BETA_VAE, CAPACITY_VAE, VQVAE -> new Shape[] {inputShape(config, batch)};
             case CVAE -> new Shape[] {inputShape(config, batch), new Shape(batch, ((CvaeConfig) config).condition().dim())};
         };
     }
@@ -65,7 +70,7 @@ public final class Families {
      */
     public static DatasetConditions conditions(ModelConfig config, ImageDataset data) {
         return switch (config.family()) {
-            case VAE, BETA_VAE, CAPACITY_VAE -> null;
+            case VAE, BETA_VAE, CAPACITY_VAE, VQVAE -> null;
             case CVAE -> DatasetConditions.of(((CvaeConfig) config).condition(), data);
         };
     }
@@ -73,19 +78,28 @@ public final class Families {
     /** The names of the scheduled weights the family logs per epoch ("beta", "capacity"). */
     public static List<String> scheduledValues(ModelConfig config) {
         return switch (config.family()) {
-            case VAE, CVAE -> List.of();
+            case VAE, CVAE, VQVAE -> List.of();
             case BETA_VAE -> List.of("beta");
             case CAPACITY_VAE -> List.of("capacity");
         };
     }
 
-    /** Latent dimensions whose KL is logged per epoch (klPerDim). */
+    /** Latent dimensions whose KL is logged per epoch (klPerDim); 0 for vqvae, which has no KL. */
     public static int latentDim(ModelConfig config) {
         return switch (config.family()) {
             case VAE -> ((VaeConfig) config).latentDim();
             case BETA_VAE -> ((BetaVaeConfig) config).latentDim();
             case CAPACITY_VAE -> ((CapacityVaeConfig) config).latentDim();
             case CVAE -> ((CvaeConfig) config).latentDim();
+            case VQVAE -> 0;
+        };
+    }
+
+    /** Codebook size K of a quantized family (code usage is logged per epoch), 0 for the others. */
+    public static int codebookSize(ModelConfig config) {
+        return switch (config.family()) {
+            case VAE, BETA_VAE, CAPACITY_VAE, CVAE -> 0;
+            case VQVAE -> ((VqVaeConfig) config).codebookSize();
         };
     }
 
@@ -95,6 +109,9 @@ public final class Families {
         c.addAll(scheduledValues(config));
         for (int d = 0; d < latentDim(config); d++) {
             c.add(EpochMetrics.KL_DIM_COLUMN + d);
+        }
+        if (codebookSize(config) > 0) {
+            c.addAll(EpochMetrics.CODE_COLUMNS);
         }
         return c;
     }

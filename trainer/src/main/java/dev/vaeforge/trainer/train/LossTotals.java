@@ -18,6 +18,7 @@ public final class LossTotals {
     private long klDimImages;
     private double[] klPerDim;
     private Map<String, Double> schedule = Map.of();
+    private long[] codeCounts;
 
     /** The running sums, as stored in a checkpoint. */
     public record Snapshot(long images, int steps, double total, double recon, double kl) {
@@ -61,6 +62,21 @@ public final class LossTotals {
         for (int d = 0; d < batchMeans.length; d++) {
             klPerDim[d] += (double) batchMeans[d] * count;
         }
+    }
+
+    /** Counts the codebook indices of one batch (vqvae), codes 0..k-1. */
+    public void addCodes(long[] indices, int k) {
+        if (codeCounts == null) {
+            codeCounts = new long[k];
+        }
+        for (long i : indices) {
+            codeCounts[(int) i]++;
+        }
+    }
+
+    /** Code usage of the batches added (vqvae), or null when none was added. */
+    public dev.vaeforge.trainer.vqvae.CodeUsage codeUsage() {
+        return codeCounts == null ? null : dev.vaeforge.trainer.vqvae.CodeUsage.of(codeCounts);
     }
 
     /** Mean KL of each latent dimension over the images added, or null when none was added. */

@@ -292,6 +292,9 @@ public final class TrainingSession implements AutoCloseable {
                     if (t.klPerDim() != null) {
                         totals.addKlPerDim(b.count(), t.klPerDim().toFloatArray());
                     }
+                    if (t.codes() != null) {
+                        totals.addCodes(t.codes().toLongArray(), Families.codebookSize(config.model()));
+                    }
                 }
             }
         }
