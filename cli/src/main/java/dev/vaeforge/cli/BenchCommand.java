@@ -8,11 +8,14 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vaeforge.cli.data.DatasetResolver;
 import dev.vaeforge.exporter.Exporter;
 import dev.vaeforge.runtime.Json;
 import dev.vaeforge.runtime.VaeRuntime;
 import dev.vaeforge.runtime.VaeforgeException;
 import dev.vaeforge.runtime.bundle.Manifest;
+import dev.vaeforge.runtime.data.DatasetOptions;
+import dev.vaeforge.runtime.data.ImageDataset;
 import dev.vaeforge.runtime.data.ImageShape;
 import dev.vaeforge.runtime.io.AtomicFiles;
 import dev.vaeforge.runtime.metrics.ImageQualityMetrics;
@@ -24,6 +27,7 @@ import dev.vaeforge.trainer.engine.EngineSetup;
 import dev.vaeforge.trainer.model.Likelihood;
 import dev.vaeforge.trainer.model.VaeConfig;
 import dev.vaeforge.trainer.train.BatchLoader;
+import dev.vaeforge.trainer.train.NumericalFaultException;
 import dev.vaeforge.trainer.train.TrainConfig;
 import dev.vaeforge.trainer.train.TrainingSession;
 import dev.vaeforge.trainer.vae.VaeFlops;
@@ -55,7 +59,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Benchmark the trainer and the runtime on one model config against a PyTorch eager peer "
-                + "of the same architecture; print a table and optionally write JSON. Random data, no disk I/O. "
+                + "of the same architecture; print a table and optionally write JSON. In-memory shapes and random data, no disk I/O. "
                 + "Timings are never asserted; on a shared machine note the load average it prints.",
                 "Example: vaeforge bench --out bench.json",
                 "Quick: vaeforge bench --image-size 16 --widths 8,8 --latent-dim 4 --steps 3 --recon-batches 1,4 --no-peer"})
@@ -69,11 +73,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--channels", defaultValue = "3", description = "Image channels (1 or 3). Default: ${DEFAULT-VALUE}.")
     int channels;
 
-    @Option(names = "--widths", split = ",", defaultValue = "32,64,128,256,512",
-            description = "Encoder widths. Default: ${DEFAULT-VALUE} (docs/FAMILIES.md, CelebA 64x64 'vae').")
+    @Option(names = "--widths", split = ",", defaultValue = "32,32,64,64",
+            description = "Encoder widths. Default: ${DEFAULT-VALUE}, the CLI's default conv VAE for 64x64 (the targets' model).")
     List<Integer> widths;
 
-    @Option(names = "--latent-dim", defaultValue = "128", description = "Latent dimension. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--latent-dim", defaultValue = "10", description = "Latent dimension. Default: ${DEFAULT-VALUE}.")
     int latentDim;
 
     @Option(names = "--batch-size", defaultValue = "64", description = "Training and sampling batch. Default: ${DEFAULT-VALUE}.")
@@ -181,13 +185,14 @@ final class BenchCommand implements Callable<Integer> {
         try {
             // 1. training
             phase("train");
-            TrainConfig tc = TrainConfig.builder(model, "bench:random").optBatchSize(batchSize).optSeed(42)
+            TrainConfig tc = TrainConfig.builder(model, "bench:shapes").optBatchSize(batchSize).optSeed(42)
                     .optThreads(n).optDevice(device).build();
             Random rnd = new Random(1);
-            float[] x = uniform(rnd, batchSize * shape.size());
+            float[] x = shapesBatch(batchSize);
             Path bundle = tmp.resolve("bundle");
             double trainRate;
             float lastLoss;
+            String trainFault = null;
             try (TrainingSession s = new TrainingSession(tc, djlDevice)) {
                 BatchLoader.Batch batch = new BatchLoader.Batch(x, batchSize);
                 int k = 0;
@@ -204,9 +209,16 @@ final class BenchCommand implements Callable<Integer> {
                 double el = (System.nanoTime() - t0) / 1e9;
                 trainRate = (double) batchSize * steps / el;
                 lastLoss = m[0];
-                endPhase("train");
+            } catch (NumericalFaultException e) {
+                // the step guard refused a step: report it rather than a throughput of refused steps
+                trainFault = e.getMessage();
+                trainRate = Double.NaN;
+                lastLoss = Float.NaN;
+            }
+            endPhase("train");
+            try (TrainingSession s = new TrainingSession(tc, djlDevice)) {
                 phase("export");
-                Manifest.Provenance p = new Manifest.Provenance(Map.of(), "bench:random", "0", 0, (long) warmup + steps,
+                Manifest.Provenance p = new Manifest.Provenance(Map.of(), "bench:shapes", "0", 0, 0L,
                         Map.of(), 42, Map.of(), System.getProperty("java.version"), System.getProperty("os.name"),
                         System.getProperty("os.arch"), null);
                 Exporter.export(model, s.model().getBlock(), p, bundle, Exporter.Options.defaults());
@@ -214,6 +226,9 @@ final class BenchCommand implements Callable<Integer> {
             }
             results.put("train_images_per_s", trainRate);
             results.put("train_final_loss", lastLoss);
+            if (trainFault != null) {
+                results.put("train_fault", trainFault);
+            }
 
             // 2. reconstruction, latency, sampling
             phase("runtime");
@@ -305,6 +320,9 @@ final class BenchCommand implements Callable<Integer> {
             o.printf("%-26s %6s %11s %9s %8s %6s %12s %7s%n", "what", "batch", "images/s", "ms/call", "GFLOP/s", "%peak",
                     "torch eager", "ratio");
             Double tTrain = pr == null ? null : pr.path("train_images_per_s").asDouble();
+            if (trainFault != null) {
+                o.println("train (DJL): FAILED, a step was refused by the NaN guard: " + trainFault);
+            }
             row(o, "train (DJL, warm)", batchSize, train, flops.trainFlops(), peak, tTrain);
             ratios.put("train_djl_over_torch", ratio(train, tTrain));
             for (Map.Entry<String, Double> e : recon.entrySet()) {
@@ -541,6 +559,17 @@ final class BenchCommand implements Callable<Integer> {
         return kb < 0 ? Double.NaN : kb * 1024 / 1e6;
     }
 
+    /** One batch of the built-in shapes dataset at the bench's size, generated in memory (no disk I/O). */
+    private float[] shapesBatch(int n) throws IOException {
+        ImageDataset d = DatasetResolver.open("shapes:n=" + n + ",size=" + imageSize + (channels == 3 ? ",rgb" : "")
+                + ",seed=" + 5, DatasetOptions.defaults());
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        return d.batch(idx, 0, n);
+    }
+
     private static float[] uniform(Random rnd, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
@@ -559,10 +588,12 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Samples the used heap and VmRSS every 5 ms on a daemon thread. VmHWM (the process's peak RSS) is
+     * Samples the used heap and the resident set every 20 ms (allocating almost nothing) on a daemon thread. VmHWM (the process's peak RSS) is
      * read at the end of each phase: it cannot be reset, so per phase we report the sampled RSS growth.
      */
     static final class MemorySampler {
+        /** Diagnosis only: collect garbage every sample (-Dvaeforge.bench.gcstress=true). */
+        static final boolean GC_STRESS = Boolean.getBoolean("vaeforge.bench.gcstress");
         volatile long heapPeak;
         volatile long rssStart;
         volatile long rssPeak;
@@ -570,13 +601,16 @@ final class BenchCommand implements Callable<Integer> {
         private Thread thread;
 
         void start() {
-            running = true;
+            running = !Boolean.getBoolean("vaeforge.bench.nosampler");
             reset();
             thread = new Thread(() -> {
                 while (running) {
                     sample();
+                    if (GC_STRESS) {
+                        System.gc();
+                    }
                     try {
-                        Thread.sleep(5);
+                        Thread.sleep(20);
                     } catch (InterruptedException e) {
                         return;
                     }
@@ -596,13 +630,33 @@ final class BenchCommand implements Callable<Integer> {
         synchronized void sample() {
             Runtime r = Runtime.getRuntime();
             heapPeak = Math.max(heapPeak, r.totalMemory() - r.freeMemory());
-            rssPeak = Math.max(rssPeak, status("VmRSS:"));
+            rssPeak = Math.max(rssPeak, rssFromStatm());
         }
 
         void stop() {
             running = false;
             if (thread != null) {
                 thread.interrupt();
+            }
+        }
+
+        private final byte[] statm = new byte[128];
+
+        /** VmRSS in kB from /proc/self/statm (resident pages x 4 kB), read into a reused buffer. */
+        private long rssFromStatm() {
+            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile("/proc/self/statm", "r")) {
+                int len = f.read(statm);
+                int i = 0;
+                while (i < len && statm[i] != ' ') {
+                    i++;
+                }
+                long pages = 0;
+                for (i++; i < len && statm[i] >= '0' && statm[i] <= '9'; i++) {
+                    pages = pages * 10 + (statm[i] - '0');
+                }
+                return pages * 4;
+            } catch (IOException | RuntimeException e) {
+                return -1;
             }
         }
 
