@@ -12,6 +12,9 @@ import dev.vaeforge.runtime.VaeforgeException;
  * build or machine without it is a clear {@link VaeforgeException}, never a silent CPU fallback.
  */
 public final class Sessions {
+    /** System property: "0" or "1" sets ONNX Runtime's session.intra_op.allow_spinning; unset = ORT's default. */
+    public static final String ALLOW_SPINNING = "vaeforge.ort.allow_spinning";
+
     private Sessions() {
     }
 
@@ -24,6 +27,11 @@ public final class Sessions {
         try {
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             opts.setIntraOpNumThreads(Integer.getInteger("vaeforge.threads", Runtime.getRuntime().availableProcessors()));
+            String spinning = System.getProperty(ALLOW_SPINNING);
+            if (spinning != null) {
+                // 0: idle intra-op workers sleep instead of spinning (better on an oversubscribed machine)
+                opts.addConfigEntry("session.intra_op.allow_spinning", spinning);
+            }
             if (device.kind() == Device.Kind.CUDA) {
                 if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
                     throw new VaeforgeException(VaeforgeException.Code.DEVICE, "--device " + device

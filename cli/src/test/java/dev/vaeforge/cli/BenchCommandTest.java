@@ -1,0 +1,42 @@
+package dev.vaeforge.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vaeforge.runtime.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Smoke test of `vaeforge bench` with tiny settings; no timing is asserted. */
+class BenchCommandTest {
+    @Test
+    void tinyBenchPrintsTheTableAndWritesJson(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("bench.json");
+        CliRun r = CliRun.of("bench", "--image-size", "16", "--channels", "3", "--widths", "8,8", "--latent-dim", "4",
+                "--batch-size", "4", "--steps", "3", "--warmup", "1", "--recon-batches", "1,4", "--latency-iters", "5",
+                "--seconds", "0.05", "--matmul-size", "64", "--no-peer", "--out", json.toString());
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.out().contains("train (DJL, warm)"), r::toString);
+        assertTrue(r.out().contains("reconstruct (ORT)"), r::toString);
+        assertTrue(r.out().contains("SSIM+GMSD"), r::toString);
+        assertTrue(r.out().contains("peer: skipped (--no-peer)"), r::toString);
+        JsonNode n = Json.mapper().readTree(Files.readString(json));
+        assertEquals(16, n.path("config").path("image").get(1).asInt());
+        assertTrue(n.path("results").path("train_images_per_s").asDouble() > 0);
+        assertTrue(n.path("results").path("reconstruct_images_per_s").has("4"));
+        assertTrue(n.path("matmul_peak").path("measured_peak_gflops").asDouble() > 0);
+        assertEquals(3 * n.path("flops").path("forward_flops_per_image").asLong(),
+                n.path("flops").path("train_flops_per_image").asLong());
+        assertTrue(n.path("memory").has("train"));
+    }
+
+    @Test
+    void cudaWithoutAGpuFailsCleanly() {
+        CliRun r = CliRun.of("bench", "--device", "cuda", "--no-peer", "--image-size", "16", "--widths", "8,8");
+        assertEquals(5, r.exitCode(), r::toString);
+        assertTrue(r.err().contains("cuda"), r::toString);
+    }
+}
