@@ -1,5 +1,6 @@
 package dev.vaeforge.trainer.betavae;
 
+import dev.vaeforge.trainer.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.vaeforge.trainer.loss.LossTerms;
@@ -45,9 +46,9 @@ public final class BetaVaeLoss implements Objective {
         NDArray perDim = VaeLoss.klPerDimension(outputs.get(1), outputs.get(2));
         NDArray kl = perDim.sum(new int[] {1}).mean();
         NDArray meanPerDim = perDim.mean(new int[] {0});
-        NDArray klTerm = config.freeBits() > 0 ? meanPerDim.maximum((float) config.freeBits()).sum() : kl;
+        NDArray klTerm = config.freeBits() > 0 ? Scalars.maximum(meanPerDim, config.freeBits()).sum() : kl;
         NDArray reconMean = recon.mean();
-        return new LossTerms(reconMean.add(klTerm.mul((float) beta)), reconMean, kl, meanPerDim);
+        return new LossTerms(reconMean.add(Scalars.mul(klTerm, beta)), reconMean, kl, meanPerDim);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.vaeforge.trainer.capacity;
 
+import dev.vaeforge.trainer.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.vaeforge.trainer.loss.LossTerms;
@@ -38,7 +39,7 @@ public final class CapacityLoss implements Objective {
         NDArray recon = base.reconstructionPerImage(x, outputs.get(0)).mean();
         NDArray perDim = VaeLoss.klPerDimension(outputs.get(1), outputs.get(2));
         NDArray kl = perDim.sum(new int[] {1}).mean();
-        NDArray term = kl.sub((float) capacity).abs().mul(config.gamma().floatValue());
+        NDArray term = Scalars.mul(kl.sub((float) capacity).abs(), config.gamma());
         return new LossTerms(recon.add(term), recon, kl, perDim.mean(new int[] {0}));
     }
 

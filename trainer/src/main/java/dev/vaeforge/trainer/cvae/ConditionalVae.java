@@ -1,5 +1,6 @@
 package dev.vaeforge.trainer.cvae;
 
+import dev.vaeforge.trainer.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -59,7 +60,7 @@ public final class ConditionalVae extends AbstractBlock {
         NDArray z = mu;
         if (training) {
             NDArray eps = mu.getManager().randomNormal(mu.getShape());
-            z = mu.add(logvar.mul(0.5f).exp().mul(eps));
+            z = mu.add(Scalars.mul(logvar, 0.5).exp().mul(eps));
         }
         NDArray logits = decoder.forward(ps, new NDList(z, y), training, params).singletonOrThrow();
         return new NDList(logits, mu, logvar);

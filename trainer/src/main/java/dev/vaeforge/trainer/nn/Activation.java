@@ -65,9 +65,9 @@ public final class Activation extends AbstractBlock {
     /** Applies this activation to one array (also usable outside a block tree). */
     public NDArray apply(NDArray x) {
         return switch (kind) {
-            case RELU -> x.maximum(0f);
+            case RELU -> x.getNDArrayInternal().relu();
             // max(x, 0) + alpha * min(x, 0), written with primitives that every engine has
-            case LEAKY_RELU -> x.maximum(0f).add(x.minimum(0f).mul(alpha));
+            case LEAKY_RELU -> x.getNDArrayInternal().leakyRelu(alpha);
             case SIGMOID -> x.getNDArrayInternal().sigmoid();
             case TANH -> x.tanh();
         };

@@ -1,5 +1,6 @@
 package dev.vaeforge.trainer.vae;
 
+import dev.vaeforge.trainer.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.vaeforge.trainer.loss.LossTerms;
@@ -48,8 +49,8 @@ public final class VaeLoss implements Objective {
      */
     public NDArray reconstructionPerImage(NDArray x, NDArray logits) {
         NDArray perPixel = switch (likelihood) {
-            case BERNOULLI -> logits.maximum(0f).sub(logits.mul(x)).add(logits.abs().neg().exp().add(1f).log());
-            case GAUSSIAN -> x.sub(logits.getNDArrayInternal().sigmoid()).square().mul((float) (1 / (2 * sigma * sigma)))
+            case BERNOULLI -> logits.getNDArrayInternal().relu().sub(logits.mul(x)).add(logits.abs().neg().exp().add(1f).log());
+            case GAUSSIAN -> x.sub(logits.getNDArrayInternal().sigmoid()).square().mul(Scalars.of(x, 1 / (2 * sigma * sigma)))
                     .add((float) (0.5 * (LOG_2PI + Math.log(sigma * sigma))));
         };
         return perPixel.reshape(perPixel.getShape().get(0), -1).sum(new int[] {1});
@@ -57,11 +58,11 @@ public final class VaeLoss implements Objective {
 
     /** KL(N(mu, exp(logvar)) || N(0, I)) per image [N] = sum 0.5 (mu^2 + exp(logvar) - logvar - 1). */
     public static NDArray klPerImage(NDArray mu, NDArray logvar) {
-        return mu.square().add(logvar.exp()).sub(logvar).sub(1f).sum(new int[] {1}).mul(0.5f);
+        return Scalars.mul(mu.square().add(logvar.exp()).sub(logvar).sub(1f).sum(new int[] {1}), 0.5);
     }
 
     /** The same per image and latent dimension [N, D]: 0.5 (mu^2 + exp(logvar) - logvar - 1). */
     public static NDArray klPerDimension(NDArray mu, NDArray logvar) {
-        return mu.square().add(logvar.exp()).sub(logvar).sub(1f).mul(0.5f);
+        return Scalars.mul(mu.square().add(logvar.exp()).sub(logvar).sub(1f), 0.5);
     }
 }

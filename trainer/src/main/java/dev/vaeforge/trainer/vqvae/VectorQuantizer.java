@@ -1,5 +1,6 @@
 package dev.vaeforge.trainer.vqvae;
 
+import dev.vaeforge.trainer.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -139,7 +140,7 @@ public final class VectorQuantizer extends AbstractBlock {
     public static NDArray nearest(NDArray flat, NDArray cb) {
         long kk = cb.getShape().get(0);
         NDArray dist = flat.square().sum(new int[] {1}, true)
-                .sub(flat.matMul(cb.transpose()).mul(2f))
+                .sub(Scalars.mul(flat.matMul(cb.transpose()), 2))
                 .add(cb.square().sum(new int[] {1}).reshape(1, kk));
         return dist.argMin(1);
     }

@@ -1,5 +1,6 @@
 package dev.vaeforge.trainer.vqvae;
 
+import dev.vaeforge.trainer.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.vaeforge.trainer.loss.LossTerms;
@@ -48,7 +49,7 @@ public final class VqVaeLoss implements Objective {
     @Override
     public LossTerms compute(NDArray x, NDList outputs) {
         NDList t = perImage(x, outputs);
-        NDArray vq = t.get(2).mul((float) commitment);
+        NDArray vq = Scalars.mul(t.get(2), commitment);
         if (!ema) {
             vq = vq.add(t.get(1));
         }
