@@ -258,17 +258,18 @@ final class BenchCommand implements Callable<Integer> {
                 long[] seed = {1};
                 sampleRate = rate(() -> rt.sample(batchSize, seed[0]++), batchSize);
             }
-            // the same reconstruction with ONNX Runtime's intra-op spinning off, side by side
-            Double noSpin64 = null;
+            // the same reconstruction with ONNX Runtime's intra-op spinning on (ORT's own default; ours is
+            // off), side by side, so the choice of default stays measured
+            Double spin64 = null;
             if (System.getProperty(Sessions.ALLOW_SPINNING) == null && reconBatches.contains(64)) {
-                System.setProperty(Sessions.ALLOW_SPINNING, "0");
+                System.setProperty(Sessions.ALLOW_SPINNING, "1");
                 try (VaeRuntime rt = VaeRuntime.open(bundle, rtDevice, Math.max(maxBatch, batchSize))) {
                     float[] xb = uniform(rnd, 64 * shape.size());
-                    noSpin64 = rate(() -> rt.reconstruct(xb, 64), 64);
+                    spin64 = rate(() -> rt.reconstruct(xb, 64), 64);
                 } finally {
                     System.clearProperty(Sessions.ALLOW_SPINNING);
                 }
-                results.put("reconstruct_b64_spinning_off_images_per_s", noSpin64);
+                results.put("reconstruct_b64_spinning_on_images_per_s", spin64);
             }
             endPhase("runtime");
             results.put("reconstruct_images_per_s", recon);
@@ -343,10 +344,10 @@ final class BenchCommand implements Callable<Integer> {
                 row(o, "reconstruct (ORT)", Integer.parseInt(e.getKey()), e.getValue(), flops.forwardFlops(), peak, t);
                 ratios.put("reconstruct_b" + e.getKey() + "_ort_over_torch", ratio(e.getValue(), t));
             }
-            if (noSpin64 != null) {
+            if (spin64 != null) {
                 Double t = pr == null || pr.path("reconstruct_images_per_s").path("64").isMissingNode() ? null
                         : pr.path("reconstruct_images_per_s").path("64").asDouble();
-                row(o, "reconstruct (ORT, no spin)", 64, noSpin64, flops.forwardFlops(), peak, t);
+                row(o, "reconstruct (ORT, spinning)", 64, spin64, flops.forwardFlops(), peak, t);
             }
             Double tSample = pr == null ? null : pr.path("sample_images_per_s").asDouble();
             row(o, "sample (ORT)", batchSize, sampleRate, flops.sampleFlops(), peak, tSample);

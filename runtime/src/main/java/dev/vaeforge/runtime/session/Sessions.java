@@ -12,7 +12,12 @@ import dev.vaeforge.runtime.VaeforgeException;
  * build or machine without it is a clear {@link VaeforgeException}, never a silent CPU fallback.
  */
 public final class Sessions {
-    /** System property: "0" or "1" sets ONNX Runtime's session.intra_op.allow_spinning; unset = ORT's default. */
+    /**
+     * System property: "0" (default) or "1" for ONNX Runtime's session.intra_op.allow_spinning. Off by
+     * default: measured on 2 cores with the JVM's own threads beside ORT's, spinning workers cost
+     * throughput at every batch size (batch 1: 504 vs 1082 images/s; batch 64: 750 vs 1038) and
+     * p99 latency (8.9 vs 1.8 ms); docs/BENCHMARKS.md.
+     */
     public static final String ALLOW_SPINNING = "vaeforge.ort.allow_spinning";
 
     private Sessions() {
@@ -27,11 +32,7 @@ public final class Sessions {
         try {
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             opts.setIntraOpNumThreads(Integer.getInteger("vaeforge.threads", Runtime.getRuntime().availableProcessors()));
-            String spinning = System.getProperty(ALLOW_SPINNING);
-            if (spinning != null) {
-                // 0: idle intra-op workers sleep instead of spinning (better on an oversubscribed machine)
-                opts.addConfigEntry("session.intra_op.allow_spinning", spinning);
-            }
+            opts.addConfigEntry("session.intra_op.allow_spinning", System.getProperty(ALLOW_SPINNING, "0"));
             if (device.kind() == Device.Kind.CUDA) {
                 if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
                     throw new VaeforgeException(VaeforgeException.Code.DEVICE, "--device " + device
