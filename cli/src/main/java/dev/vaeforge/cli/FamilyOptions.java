@@ -14,6 +14,7 @@ import dev.vaeforge.trainer.model.KlSchedule;
 import dev.vaeforge.trainer.model.ModelConfig;
 import dev.vaeforge.trainer.model.Span;
 import dev.vaeforge.trainer.model.VaeConfig;
+import dev.vaeforge.trainer.model.VaeGanConfig;
 import dev.vaeforge.trainer.model.VqVaeConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,6 +46,10 @@ final class FamilyOptions {
         for (String f : List.of("--codebook-size", "--code-dim", "--commitment", "--ema", "--ema-decay",
                 "--dead-code-steps")) {
             FLAGS.put(f, ModelFamily.VQVAE);
+        }
+        for (String f : List.of("--disc-widths", "--feature-layer", "--gan-gamma", "--no-balance", "--equilibrium",
+                "--balance-margin")) {
+            FLAGS.put(f, ModelFamily.VAEGAN);
         }
     }
 
@@ -119,6 +124,31 @@ final class FamilyOptions {
             + "steps from a random encoder output of the batch; 0 = never. Default: 50.")
     Integer deadCodeSteps;
 
+    @Option(names = "--disc-widths", split = ",", paramLabel = "W", description = "vaegan: channel widths of the "
+            + "discriminator's 4x4 stride-2 stages. Default: the encoder's --widths.")
+    List<Integer> discWidths;
+
+    @Option(names = "--feature-layer", paramLabel = "L", description = "vaegan: the discriminator stage (1-based) whose "
+            + "output is the feature space of the reconstruction loss. Default: the last stage.")
+    Integer featureLayer;
+
+    @Option(names = "--gan-gamma", paramLabel = "G", description = "vaegan: weight gamma (>= 0) of the feature "
+            + "reconstruction in the decoder's loss, against its adversarial term. Default: 0.01.")
+    Double ganGamma;
+
+    @Option(names = "--no-balance", arity = "0", description = "vaegan: update the discriminator and the decoder "
+            + "every step, even when one side wins by more than --balance-margin.")
+    Boolean noBalance;
+
+    @Option(names = "--equilibrium", paramLabel = "NATS", description = "vaegan: the discriminator loss (nats, on real "
+            + "and on generated images) the balancing rule centres on (> 0). Default: 0.68.")
+    Double equilibrium;
+
+    @Option(names = "--balance-margin", paramLabel = "NATS", description = "vaegan: skip the discriminator's update "
+            + "while its loss is below equilibrium - margin, the decoder's while above equilibrium + margin (> 0). "
+            + "Default: 0.35.")
+    Double balanceMargin;
+
     /** Each family flag with the family it belongs to. */
     static Map<String, ModelFamily> flags() {
         return java.util.Collections.unmodifiableMap(FLAGS);
@@ -145,6 +175,12 @@ final class FamilyOptions {
         m.put("--ema", ema);
         m.put("--ema-decay", emaDecay);
         m.put("--dead-code-steps", deadCodeSteps);
+        m.put("--disc-widths", discWidths);
+        m.put("--feature-layer", featureLayer);
+        m.put("--gan-gamma", ganGamma);
+        m.put("--no-balance", noBalance);
+        m.put("--equilibrium", equilibrium);
+        m.put("--balance-margin", balanceMargin);
         return m;
     }
 
@@ -167,6 +203,11 @@ final class FamilyOptions {
         nonNegative("--gamma", gamma);
         nonNegative("--capacity-max", capacityMax);
         nonNegative("--commitment", commitment);
+        nonNegative("--gan-gamma", ganGamma);
+        if (noBalance != null && (equilibrium != null || balanceMargin != null)) {
+            throw bad((equilibrium != null ? "--equilibrium" : "--balance-margin") + " sets the balancing rule, which "
+                    + "--no-balance turns off; give one or the other");
+        }
         if (emaDecay != null && ema == null) {
             throw bad("--ema-decay applies with --ema (EMA codebook updates)");
         }
@@ -219,7 +260,25 @@ final class FamilyOptions {
             case CVAE -> new CvaeConfig(arch.channels(), arch.imageSize(), arch.latentDim(), arch.widths(),
                     arch.likelihood(), arch.gaussianSigma(), kind(), conditionNames(dataset));
             case VQVAE -> vqConfig(arch);
+            case VAEGAN -> ganConfig(arch);
         };
+    }
+
+    /** The vaegan config around the VAE architecture {@code arch}; out-of-range values name their flag. */
+    private VaeGanConfig ganConfig(VaeConfig arch) {
+        try {
+            return new VaeGanConfig(arch.channels(), arch.imageSize(), arch.latentDim(), arch.widths(), arch.likelihood(),
+                    arch.gaussianSigma(), discWidths, featureLayer, ganGamma, noBalance == null, equilibrium,
+                    balanceMargin);
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            String flag = m.startsWith("disc-widths") || m.startsWith("each disc-width") ? "--disc-widths"
+                    : m.startsWith("feature-layer") ? "--feature-layer"
+                    : m.startsWith("equilibrium") ? "--equilibrium"
+                    : m.startsWith("balance-margin") ? "--balance-margin"
+                    : m.contains("discriminator stages") ? "--disc-widths" : null;
+            throw bad("--model vaegan: " + (flag == null || m.startsWith(flag.substring(2)) ? "" : flag + ": ") + m);
+        }
     }
 
     /** The vqvae config around {@code arch}'s convolutional stages; out-of-range values name their flag. */

@@ -161,9 +161,18 @@ final class TrainCommand implements Callable<Integer> {
         Path run = resume != null ? resume : this.out;
         out.printf("run directory  %s%n", run.toAbsolutePath());
         EpochMetricsLabel label = s.finalMetrics().perplexity() != null ? EpochMetricsLabel.VQ : EpochMetricsLabel.KL;
-        out.printf("final          train loss %.4f, test loss %.4f (recon %.4f + %s %.4f nats/image) after %d epochs, %d steps%n",
-                s.finalMetrics().trainLoss(), s.finalMetrics().testLoss(), s.finalMetrics().testRecon(), label.text,
-                s.finalMetrics().testKl(), s.epochs(), s.steps());
+        java.util.Map<String, Double> extras = s.finalMetrics().extras();
+        boolean gan = extras != null && extras.containsKey("testPixelRecon");
+        out.printf("final          train loss %.4f, test loss %.4f (%s %.4f + %s %.4f nats/image) after %d epochs, %d steps%n",
+                s.finalMetrics().trainLoss(), s.finalMetrics().testLoss(), gan ? "feature recon" : "recon",
+                s.finalMetrics().testRecon(), label.text, s.finalMetrics().testKl(), s.epochs(), s.steps());
+        if (gan) {
+            out.printf("adversarial    test pixel recon %.4f nats/image, discriminator loss %.4f (real %.4f, generated "
+                            + "%.4f); last epoch updated the decoder in %.0f%%, the discriminator in %.0f%% of its steps%n",
+                    extras.get("testPixelRecon"), extras.get("testDiscLoss"), extras.get("testDiscReal"),
+                    extras.get("testDiscFake"), 100 * extras.get("decoderUpdateRate"),
+                    100 * extras.get("discriminatorUpdateRate"));
+        }
         if (s.finalMetrics().perplexity() != null) {
             out.printf("codes          perplexity %.2f, %d used (test split)%n", s.finalMetrics().perplexity(),
                     s.finalMetrics().codesUsed());

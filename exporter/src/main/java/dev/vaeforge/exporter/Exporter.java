@@ -28,7 +28,9 @@ import dev.vaeforge.trainer.model.CvaeConfig;
 import dev.vaeforge.trainer.model.Likelihood;
 import dev.vaeforge.trainer.model.ModelConfig;
 import dev.vaeforge.trainer.model.VaeConfig;
+import dev.vaeforge.trainer.model.VaeGanConfig;
 import dev.vaeforge.trainer.model.VqVaeConfig;
+import dev.vaeforge.trainer.vaegan.VaeGan;
 import dev.vaeforge.trainer.vqvae.VqVae;
 import dev.vaeforge.trainer.vae.ConvVae;
 import java.nio.file.Path;
@@ -104,6 +106,7 @@ public final class Exporter {
                     requireBlock(model, ConvVae.class, config), metadata, rnd, b);
             case CVAE -> cvae((CvaeConfig) config, requireBlock(model, ConditionalVae.class, config), metadata, rnd, b);
             case VQVAE -> vqvae((VqVaeConfig) config, requireBlock(model, VqVae.class, config), metadata, rnd, b, codeData);
+            case VAEGAN -> vaegan((VaeGanConfig) config, requireBlock(model, VaeGan.class, config), metadata, rnd, b);
         };
         Map<GraphRole, byte[]> graphs = set.graphs();
         Map<String, Manifest.Graph> specs = set.specs();
@@ -236,6 +239,38 @@ public final class Exporter {
         parity.put("decoder", ParityCheck.maxAbsDifference(vae.decoder(), dec,
                 List.of(new ParityCheck.Feed("z", normal(rnd, b * v.latentDim()), new long[] {b, v.latentDim()})),
                 List.of("x_hat"), l -> new NDList(l.singletonOrThrow().getNDArrayInternal().sigmoid())));
+        return new GraphSet(graphs, specs, parity, new Manifest.Latent("vector", v.latentDim()), likelihood(v), null);
+    }
+
+    /**
+     * The vaegan's graphs: the VAE's encoder and decoder, and the discriminator x -> logit, features
+     * ({@link VaeGanGraphs}), parity-checked on uniform random images like the encoder.
+     */
+    private static GraphSet vaegan(VaeGanConfig c, VaeGan gan, Map<String, String> metadata, Random rnd, int b) {
+        VaeConfig v = c.architecture();
+        ImageShape s = v.imageShape();
+        byte[] enc = VaeGraphs.encoder(gan.encoder(), s, v.latentDim(), metadata).toByteArray();
+        byte[] dec = VaeGraphs.decoder(gan.decoder(), s, v.latentDim(), metadata).toByteArray();
+        byte[] disc = VaeGanGraphs.discriminator(gan.discriminator(), c, metadata).toByteArray();
+        Map<GraphRole, byte[]> graphs = new EnumMap<>(GraphRole.class);
+        graphs.put(GraphRole.ENCODER, enc);
+        graphs.put(GraphRole.DECODER, dec);
+        graphs.put(GraphRole.DISCRIMINATOR, disc);
+        Map<String, Manifest.Graph> specs = new LinkedHashMap<>();
+        specs.put("encoder", new Manifest.Graph(null, null, VaeGraphs.encoderInputs(s), VaeGraphs.encoderOutputs(v.latentDim())));
+        specs.put("decoder", new Manifest.Graph(null, null, VaeGraphs.decoderInputs(v.latentDim()), VaeGraphs.decoderOutputs(s)));
+        specs.put("discriminator", new Manifest.Graph(null, null, VaeGraphs.encoderInputs(s),
+                VaeGanGraphs.discriminatorOutputs(c)));
+        Map<String, Double> parity = new LinkedHashMap<>();
+        parity.put("encoder", ParityCheck.maxAbsDifference(gan.encoder(), enc,
+                List.of(new ParityCheck.Feed("x", uniform(rnd, b * s.size()), s.batchShape(b))),
+                List.of("mu", "logvar"), l -> l));
+        parity.put("decoder", ParityCheck.maxAbsDifference(gan.decoder(), dec,
+                List.of(new ParityCheck.Feed("z", normal(rnd, b * v.latentDim()), new long[] {b, v.latentDim()})),
+                List.of("x_hat"), l -> new NDList(l.singletonOrThrow().getNDArrayInternal().sigmoid())));
+        parity.put("discriminator", ParityCheck.maxAbsDifference(gan.discriminator(), disc,
+                List.of(new ParityCheck.Feed("x", uniform(rnd, b * s.size()), s.batchShape(b))),
+                List.of("logit", "features"), l -> l));
         return new GraphSet(graphs, specs, parity, new Manifest.Latent("vector", v.latentDim()), likelihood(v), null);
     }
 

@@ -1,5 +1,6 @@
 package dev.vaeforge.exporter;
 
+import ai.djl.nn.Block;
 import dev.vaeforge.runtime.bundle.BundleFormat;
 import dev.vaeforge.runtime.bundle.GraphRole;
 import dev.vaeforge.runtime.bundle.TensorSpec;
@@ -38,11 +39,17 @@ final class VaeGraphs {
     }
 
     static ModelProto encoder(ConvVae vae, Map<String, String> metadata) {
-        ImageShape s = vae.config().imageShape();
-        int d = vae.config().latentDim();
+        return encoder(vae.encoder(), vae.config().imageShape(), vae.config().latentDim(), metadata);
+    }
+
+    static ModelProto decoder(ConvVae vae, Map<String, String> metadata) {
+        return decoder(vae.decoder(), vae.config().imageShape(), vae.config().latentDim(), metadata);
+    }
+
+    /** x[N,C,H,W] -> mu, logvar of any family built on {@link ConvEncoder} (vae, vaegan). */
+    static ModelProto encoder(ConvEncoder enc, ImageShape s, int d, Map<String, String> metadata) {
         GraphBuilder g = new GraphBuilder("encoder");
         String x = g.input("x", DType.FLOAT, -1, s.channels(), s.height(), s.width());
-        ConvEncoder enc = vae.encoder();
         String h = BlockTranslator.translate(enc.body(), x, g, "encoder/body");
         String mu = BlockTranslator.translate(enc.muHead(), h, g, "encoder/mu");
         String logvar = BlockTranslator.translate(enc.logvarHead(), h, g, "encoder/logvar");
@@ -51,18 +58,17 @@ final class VaeGraphs {
         return g.build(withRole(metadata, GraphRole.ENCODER));
     }
 
-    static ModelProto decoder(ConvVae vae, Map<String, String> metadata) {
-        ImageShape s = vae.config().imageShape();
-        int d = vae.config().latentDim();
+    /** z[N,D] -> x_hat = sigmoid(logits) of any family built on {@code ConvDecoder} (vae, vaegan). */
+    static ModelProto decoder(Block decoder, ImageShape s, int d, Map<String, String> metadata) {
         GraphBuilder g = new GraphBuilder("decoder");
         String z = g.input("z", DType.FLOAT, -1, d);
-        String logits = BlockTranslator.translate(vae.decoder(), z, g, "decoder");
+        String logits = BlockTranslator.translate(decoder, z, g, "decoder");
         String xHat = g.op("Sigmoid").in(logits).out("decoder.sigmoid");
         g.output("x_hat", xHat, DType.FLOAT, -1, s.channels(), s.height(), s.width());
         return g.build(withRole(metadata, GraphRole.DECODER));
     }
 
-    private static Map<String, String> withRole(Map<String, String> metadata, GraphRole role) {
+    static Map<String, String> withRole(Map<String, String> metadata, GraphRole role) {
         Map<String, String> m = new HashMap<>(metadata);
         m.put(BundleFormat.METADATA_ROLE, role.key());
         return m;

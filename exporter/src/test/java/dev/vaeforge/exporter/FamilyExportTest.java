@@ -25,6 +25,7 @@ import dev.vaeforge.trainer.model.KlSchedule;
 import dev.vaeforge.trainer.model.Likelihood;
 import dev.vaeforge.trainer.model.ModelConfig;
 import dev.vaeforge.trainer.model.Span;
+import dev.vaeforge.trainer.model.VaeGanConfig;
 import dev.vaeforge.trainer.train.Families;
 import dev.vaeforge.trainer.vae.ConvVae;
 import java.nio.file.Path;
@@ -75,6 +76,33 @@ class FamilyExportTest {
         Manifest m = exportAndUse(c, spec -> Condition.attributes(spec, "Smiling=1,Eyeglasses=1"));
         assertEquals("attributes", m.conditioning().type());
         assertEquals(4, m.conditioning().names().size());
+    }
+
+    @Test
+    void vaeganWithItsDiscriminator() {
+        VaeGanConfig c = new VaeGanConfig(3, 16, 5, W, Likelihood.BERNOULLI, 0, List.of(8, 16), 1, null, null, null, null);
+        Manifest m = exportAndUse(c, null);
+        assertEquals("[x:float32[N,3,16,16]]", m.graphs().get("discriminator").inputs().toString());
+        assertEquals("[logit:float32[N,1], features:float32[N,8,8,8]]", m.graphs().get("discriminator").outputs().toString());
+        try (VaeRuntime rt = VaeRuntime.open(tmp.resolve("vaegan"), Device.CPU, 2)) {
+            assertTrue(rt.hasDiscriminator());
+            int per = rt.imageShape().size();
+            float[] x = new float[5 * per];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (i % 7) / 6f;
+            }
+            VaeRuntime.Verdict v = rt.discriminate(x, 5);
+            assertEquals(5, v.logits().length);
+            assertEquals(5 * 8 * 8 * 8, v.features().length);
+            // batches of 2, 2 and 1 give what one image at a time gives
+            for (int i = 0; i < 5; i++) {
+                VaeRuntime.Verdict one = rt.discriminate(java.util.Arrays.copyOfRange(x, i * per, (i + 1) * per), 1);
+                assertEquals(one.logits()[0], v.logits()[i], 1e-5);
+            }
+        }
+        try (VaeRuntime rt = VaeRuntime.open(tmp.resolve("vaegan"), Device.CPU, 2)) {
+            assertFalse(rt.quantized());
+        }
     }
 
     @Test

@@ -9,7 +9,9 @@ import dev.vaeforge.trainer.cvae.ConditionalVae;
 import dev.vaeforge.trainer.model.CvaeConfig;
 import dev.vaeforge.trainer.model.Likelihood;
 import dev.vaeforge.trainer.model.VaeConfig;
+import dev.vaeforge.trainer.model.VaeGanConfig;
 import dev.vaeforge.trainer.model.VqVaeConfig;
+import dev.vaeforge.trainer.vaegan.VaeGan;
 import dev.vaeforge.trainer.vqvae.VqVae;
 import dev.vaeforge.trainer.vae.ConvVae;
 import java.nio.file.Files;
@@ -36,6 +38,7 @@ class OnnxCheckerTest {
         Path out = tmp.resolve("b");
         Path cond = tmp.resolve("cvae");
         Path vqOut = tmp.resolve("vqvae");
+        Path ganOut = tmp.resolve("vaegan");
         try (NDManager m = NDManager.newBaseManager()) {
             ConvVae vae = new ConvVae(cfg);
             vae.initialize(m, DataType.FLOAT32, vae.inputShape(2));
@@ -52,6 +55,12 @@ class OnnxCheckerTest {
             VqVae vq = new VqVae(q);
             vq.initialize(m, DataType.FLOAT32, vq.inputShape(2));
             Exporter.export(q, vq, VaeExportTest.PROVENANCE, vqOut, Exporter.Options.defaults());
+            // the vaegan's discriminator: 4x4 stride-2 convolutions and two outputs
+            VaeGanConfig g = new VaeGanConfig(1, 16, 4, List.of(8, 16), Likelihood.BERNOULLI, 0, null, 1, null, null,
+                    null, null);
+            VaeGan gan = new VaeGan(g);
+            gan.initialize(m, DataType.FLOAT32, gan.inputShape(2));
+            Exporter.export(g, gan, VaeExportTest.PROVENANCE, ganOut, Exporter.Options.defaults());
         }
         String script = "import onnx,sys\n"
                 + "for f in sys.argv[1:]:\n"
@@ -61,7 +70,8 @@ class OnnxCheckerTest {
         Process p = new ProcessBuilder(python.toString(), "-c", script, out.resolve("encoder.onnx").toString(),
                 out.resolve("decoder.onnx").toString(), cond.resolve("encoder.onnx").toString(),
                 cond.resolve("decoder.onnx").toString(), vqOut.resolve("encoder.onnx").toString(),
-                vqOut.resolve("quantizer.onnx").toString(), vqOut.resolve("decoder.onnx").toString())
+                vqOut.resolve("quantizer.onnx").toString(), vqOut.resolve("decoder.onnx").toString(),
+                ganOut.resolve("discriminator.onnx").toString())
                 .redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes());
         p.waitFor(120, TimeUnit.SECONDS);

@@ -213,6 +213,44 @@ public final class VaeRuntime implements AutoCloseable {
         return decode(encode(images, y, n).mu(), y, n);
     }
 
+    /** A discriminator's verdict on a batch: logit[n] of "real image" and the feature map of each image. */
+    public record Verdict(float[] logits, float[] features, long[] featureShape, int n) {
+        /** sigmoid(logit) of image i: the discriminator's probability that it is a real image. */
+        public double realProbability(int i) {
+            return 1 / (1 + Math.exp(-logits[i]));
+        }
+    }
+
+    /** Whether the bundle has a discriminator graph (vaegan). */
+    public boolean hasDiscriminator() {
+        return bundle.family().graphs().contains(GraphRole.DISCRIMINATOR);
+    }
+
+    /**
+     * vaegan: the discriminator on {@code n} images in [0,1]: its logit of each being a real image, and the
+     * feature map Dis_l the model's reconstruction loss was measured in (per image [F, h, w]).
+     */
+    public Verdict discriminate(float[] images, int n) {
+        if (!hasDiscriminator()) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "discriminate applies to bundles with a"
+                    + " discriminator graph (vaegan); this one is " + bundle.family().id());
+        }
+        checkLength("images", images, n, shape.size());
+        long[] fs = bundle.manifest().graphs().get(GraphRole.DISCRIMINATOR.key()).outputs().get(1).shape();
+        int per = (int) (fs[1] * fs[2] * fs[3]);
+        float[] logits = new float[n];
+        float[] features = new float[n * per];
+        for (int from = 0; from < n; from += maxBatch) {
+            int b = Math.min(maxBatch, n - from);
+            float[][] r = GraphRunner.run(sessions.session(GraphRole.DISCRIMINATOR),
+                    List.of(new GraphRunner.Input("x", slice(images, from, b, shape.size()), shape.batchShape(b))),
+                    List.of("logit", "features"));
+            System.arraycopy(r[0], 0, logits, from, b);
+            System.arraycopy(r[1], 0, features, from * per, b * per);
+        }
+        return new Verdict(logits, features, new long[] {fs[1], fs[2], fs[3]}, n);
+    }
+
     /** Whether this is a vqvae bundle (grid of codes; {@link #encodeGrid}, {@link #quantize}, {@link #decodeCodes}). */
     public boolean quantized() {
         return bundle.family().quantized();

@@ -22,7 +22,12 @@ public enum ModelFamily {
      * van den Oord et al. 2017: x -> z_e[N,D,h,w] -> nearest codebook entries (indices[N,h,w], z_q) -> x_hat;
      * a grid latent and a categorical prior over codes instead of a Gaussian one.
      */
-    VQVAE("vqvae", List.of(GraphRole.ENCODER, GraphRole.QUANTIZER, GraphRole.DECODER));
+    VQVAE("vqvae", List.of(GraphRole.ENCODER, GraphRole.QUANTIZER, GraphRole.DECODER)),
+    /**
+     * Larsen et al. 2016: a VAE whose reconstruction is measured in the feature space of a GAN
+     * discriminator; the bundle adds that discriminator, x -> logit[N,1] and the feature map.
+     */
+    VAEGAN("vaegan", List.of(GraphRole.ENCODER, GraphRole.DECODER, GraphRole.DISCRIMINATOR));
 
     private final String id;
     private final List<GraphRole> graphs;
@@ -44,7 +49,7 @@ public enum ModelFamily {
     /** Whether the family's graphs take a condition input {@code y} (and its manifest has "conditioning"). */
     public boolean conditional() {
         return switch (this) {
-            case VAE, BETA_VAE, CAPACITY_VAE, VQVAE -> false;
+            case VAE, BETA_VAE, CAPACITY_VAE, VQVAE, VAEGAN -> false;
             case CVAE -> true;
         };
     }
@@ -52,7 +57,7 @@ public enum ModelFamily {
     /** Whether the latent is a grid of codebook indices (vqvae) rather than a Gaussian vector. */
     public boolean quantized() {
         return switch (this) {
-            case VAE, BETA_VAE, CAPACITY_VAE, CVAE -> false;
+            case VAE, BETA_VAE, CAPACITY_VAE, CVAE, VAEGAN -> false;
             case VQVAE -> true;
         };
     }
@@ -66,7 +71,7 @@ public enum ModelFamily {
         throw new IllegalArgumentException("unknown model family '" + id + "', expected one of " + ids());
     }
 
-    /** "vae, beta-vae, capacity-vae, cvae", for messages. */
+    /** "vae, beta-vae, capacity-vae, cvae, vqvae, vaegan", for messages. */
     public static String ids() {
         return Arrays.stream(values()).map(ModelFamily::id).collect(Collectors.joining(", "));
     }

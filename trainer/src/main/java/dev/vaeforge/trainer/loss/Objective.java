@@ -3,6 +3,7 @@ package dev.vaeforge.trainer.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A model family's training loss. Keeps the training loop family-agnostic: each family supplies its
@@ -38,5 +39,16 @@ public interface Objective {
     /** The scheduled weights this objective uses ("beta" -> 0.5), for the metrics log; empty without a schedule. */
     default Map<String, Double> scheduleValues() {
         return Map.of();
+    }
+
+    /**
+     * For a family of several networks ({@link LossTerms#networks()} not empty): which networks this
+     * step updates, decided from the step's batch-mean {@link LossTerms#extras()} before anything is
+     * applied (vaegan's equilibrium rule). A network left out keeps its weights and its optimiser state.
+     *
+     * @param networks the names in {@link LossTerms#networks()}
+     */
+    default Set<String> networksToUpdate(Set<String> networks, Map<String, Float> extras) {
+        return networks;
     }
 }

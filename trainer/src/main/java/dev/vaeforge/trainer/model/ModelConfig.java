@@ -15,8 +15,10 @@ import dev.vaeforge.runtime.data.ImageShape;
         @JsonSubTypes.Type(value = BetaVaeConfig.class, name = "beta-vae"),
         @JsonSubTypes.Type(value = CapacityVaeConfig.class, name = "capacity-vae"),
         @JsonSubTypes.Type(value = CvaeConfig.class, name = "cvae"),
-        @JsonSubTypes.Type(value = VqVaeConfig.class, name = "vqvae")})
-public sealed interface ModelConfig permits VaeConfig, BetaVaeConfig, CapacityVaeConfig, CvaeConfig, VqVaeConfig {
+        @JsonSubTypes.Type(value = VqVaeConfig.class, name = "vqvae"),
+        @JsonSubTypes.Type(value = VaeGanConfig.class, name = "vaegan")})
+public sealed interface ModelConfig permits VaeConfig, BetaVaeConfig, CapacityVaeConfig, CvaeConfig, VqVaeConfig,
+        VaeGanConfig {
 
     /**
      * The family, for exhaustive {@code switch} expressions (Java 17 has no pattern switch over

@@ -3,6 +3,7 @@ package dev.vaeforge.trainer.run;
 import dev.vaeforge.runtime.data.ImageDataset;
 import dev.vaeforge.trainer.train.BatchLoader;
 import dev.vaeforge.trainer.train.EpochMetrics;
+import dev.vaeforge.trainer.train.Families;
 import dev.vaeforge.trainer.train.LossTotals;
 import dev.vaeforge.trainer.train.NanPolicy;
 import dev.vaeforge.trainer.train.NumericalFaultException;
@@ -129,7 +130,8 @@ final class TrainingLoop {
             EpochMetrics m = new EpochMetrics(epoch, globalStep, totals.meanTotal(), totals.meanRecon(),
                     totals.meanKl(), te.meanTotal(), te.meanRecon(), te.meanKl(), totals.images() / epochTrainSeconds,
                     epochTrainSeconds + evalSeconds).with(totals.schedule(), te.meanKlPerDim())
-                    .withCodes(te.codeUsage());
+                    .withCodes(te.codeUsage())
+                    .withExtras(Families.extraColumns(config.model(), totals.meanExtras(), te.meanExtras()));
             metrics.add(m);
             trainSecondsDone += epochTrainSeconds;
             trainImagesDone += totals.images();
@@ -165,6 +167,7 @@ final class TrainingLoop {
                 globalStep++;
                 stepsThisProcess++;
                 totals.add(b.count(), means);
+                totals.addExtras(b.count(), session.lastExtras());
                 totals.schedule(session.lastSchedule());
                 long now = System.nanoTime();
                 epochTrainSeconds += (now - t) / 1e9;

@@ -2,6 +2,8 @@ package dev.vaeforge.trainer.train;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,12 +26,14 @@ import java.util.Map;
  * @param perplexity vqvae: exp(H(p)) of the code usage p on the test split after the epoch (K if all
  *     codes are used equally, 1 if one code takes all); null for other families
  * @param codesUsed vqvae: how many of the K codes the test split uses; null for other families
+ * @param extras the family's further columns in CSV order (vaegan: the discriminator's and the
+ *     decoder's adversarial losses, pixel-space reconstruction, update rates); null for other families
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EpochMetrics(int epoch, long step, double trainLoss, double trainRecon, double trainKl,
                            double testLoss, double testRecon, double testKl, double imagesPerSecond,
                            double seconds, Double beta, Double capacity, List<Double> klPerDim,
-                           Double perplexity, Integer codesUsed) {
+                           Double perplexity, Integer codesUsed, Map<String, Double> extras) {
 
     /** CSV column names of the first ten fields, in record order; every run's CSV starts with them. */
     public static final List<String> COLUMNS = List.of("epoch", "step", "trainLoss", "trainRecon", "trainKl",
@@ -41,13 +45,14 @@ public record EpochMetrics(int epoch, long step, double trainLoss, double trainR
 
     public EpochMetrics {
         klPerDim = klPerDim == null ? null : List.copyOf(klPerDim);
+        extras = extras == null || extras.isEmpty() ? null : Collections.unmodifiableMap(new LinkedHashMap<>(extras));
     }
 
     /** The metrics without the family-specific fields. */
     public EpochMetrics(int epoch, long step, double trainLoss, double trainRecon, double trainKl, double testLoss,
                         double testRecon, double testKl, double imagesPerSecond, double seconds) {
         this(epoch, step, trainLoss, trainRecon, trainKl, testLoss, testRecon, testKl, imagesPerSecond, seconds, null,
-                null, null, null, null);
+                null, null, null, null, null);
     }
 
     /**
@@ -63,7 +68,8 @@ public record EpochMetrics(int epoch, long step, double trainLoss, double trainR
             }
         }
         return new EpochMetrics(epoch, step, trainLoss, trainRecon, trainKl, testLoss, testRecon, testKl,
-                imagesPerSecond, seconds, schedule.get("beta"), schedule.get("capacity"), perDim, perplexity, codesUsed);
+                imagesPerSecond, seconds, schedule.get("beta"), schedule.get("capacity"), perDim, perplexity, codesUsed,
+                extras);
     }
 
     /** These metrics with the code usage of the test split (vqvae); null leaves them absent. */
@@ -72,7 +78,13 @@ public record EpochMetrics(int epoch, long step, double trainLoss, double trainR
             return this;
         }
         return new EpochMetrics(epoch, step, trainLoss, trainRecon, trainKl, testLoss, testRecon, testKl,
-                imagesPerSecond, seconds, beta, capacity, klPerDim, usage.perplexity(), usage.codesUsed());
+                imagesPerSecond, seconds, beta, capacity, klPerDim, usage.perplexity(), usage.codesUsed(), extras);
+    }
+
+    /** These metrics with the family's further columns (in CSV order); null or empty leaves them absent. */
+    public EpochMetrics withExtras(Map<String, Double> columns) {
+        return new EpochMetrics(epoch, step, trainLoss, trainRecon, trainKl, testLoss, testRecon, testKl,
+                imagesPerSecond, seconds, beta, capacity, klPerDim, perplexity, codesUsed, columns);
     }
 
     /** The CSV row: the ten base columns, then beta and capacity where present, then klPerDim. */
@@ -94,6 +106,11 @@ public record EpochMetrics(int epoch, long step, double trainLoss, double trainR
         }
         if (perplexity != null) {
             sb.append(',').append(perplexity).append(',').append(codesUsed);
+        }
+        if (extras != null) {
+            for (double v : extras.values()) {
+                sb.append(',').append(v);
+            }
         }
         return sb.toString();
     }

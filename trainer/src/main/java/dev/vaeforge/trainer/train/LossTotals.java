@@ -1,5 +1,7 @@
 package dev.vaeforge.trainer.train;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -19,10 +21,25 @@ public final class LossTotals {
     private double[] klPerDim;
     private Map<String, Double> schedule = Map.of();
     private long[] codeCounts;
+    /** Sums of the family's extra terms, each weighted by its batch's image count. */
+    private final Map<String, Double> extras = new LinkedHashMap<>();
 
-    /** The running sums, as stored in a checkpoint. */
-    public record Snapshot(long images, int steps, double total, double recon, double kl) {
-        public static final Snapshot EMPTY = new Snapshot(0, 0, 0, 0, 0);
+    /**
+     * The running sums, as stored in a checkpoint.
+     *
+     * @param extras sums of the family's extra terms (vaegan); empty, and absent from older checkpoints,
+     *     for the other families
+     */
+    public record Snapshot(long images, int steps, double total, double recon, double kl, Map<String, Double> extras) {
+        public static final Snapshot EMPTY = new Snapshot(0, 0, 0, 0, 0, Map.of());
+
+        public Snapshot {
+            extras = extras == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extras));
+        }
+
+        public Snapshot(long images, int steps, double total, double recon, double kl) {
+            this(images, steps, total, recon, kl, Map.of());
+        }
     }
 
     public LossTotals() {
@@ -34,10 +51,28 @@ public final class LossTotals {
         total = s.total();
         recon = s.recon();
         kl = s.kl();
+        extras.putAll(s.extras());
     }
 
     public Snapshot snapshot() {
-        return new Snapshot(images, steps, total, recon, kl);
+        return new Snapshot(images, steps, total, recon, kl, extras);
+    }
+
+    /**
+     * Adds one batch's extra terms, batch means over {@code count} images. Call it once per batch
+     * added with {@link #add}, so that {@link #meanExtras} divides by the same image count.
+     */
+    public void addExtras(int count, Map<String, Double> batchMeans) {
+        batchMeans.forEach((k, v) -> extras.merge(k, v * count, Double::sum));
+    }
+
+    /** The mean of each extra term over the images added, in the order they were first added. */
+    public Map<String, Double> meanExtras() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        if (images > 0) {
+            extras.forEach((k, v) -> m.put(k, v / images));
+        }
+        return m;
     }
 
     /** Adds one batch whose terms are batch means over {@code count} images: [total, recon, kl]. */

@@ -20,6 +20,11 @@ import java.util.Map;
  *
  * <p>State is held per parameter id (what DJL's parameter server passes in) and exported by
  * parameter name, because ids are random per process while names are stable.
+ *
+ * <p>For a family of several networks with one optimiser each (vaegan), {@link #partition} puts every
+ * parameter into its network's group: a group's bias correction then counts that group's own updates,
+ * exactly as separate Adam instances would, so a network whose update is skipped (the equilibrium rule)
+ * does not see its step count advance. Without a partition this is one Adam over all parameters.
  */
 public final class ResumableAdam extends Optimizer {
     public static final float BETA1 = 0.9f;
@@ -32,6 +37,10 @@ public final class ResumableAdam extends Optimizer {
     private volatile float learningRate;
     private final Map<String, Slot> slots = new HashMap<>();
     private int numUpdate;
+    /** parameter id -> group; empty: one group (DJL's Adam). */
+    private final Map<String, String> groupOf = new HashMap<>();
+    /** group -> its updates so far (the t of its bias correction). */
+    private final Map<String, Integer> groupUpdates = new HashMap<>();
 
     /** One parameter's moments and how many updates it has had. */
     private static final class Slot {
@@ -78,12 +87,36 @@ public final class ResumableAdam extends Optimizer {
         return numUpdate;
     }
 
+    /**
+     * Splits the parameters into groups that behave as separate Adam optimisers (same learning rate):
+     * separate moments, and each group's own step count in the bias correction.
+     *
+     * @param groups parameter id -> group name, for every parameter this optimiser will update
+     */
+    public void partition(Map<String, String> groups) {
+        if (!slots.isEmpty()) {
+            throw new IllegalStateException("partition Adam before its first update");
+        }
+        groupOf.clear();
+        groupOf.putAll(groups);
+        groupUpdates.clear();
+    }
+
+    /** The updates each group has had (empty without a partition). */
+    public Map<String, Integer> groupUpdates() {
+        return Map.copyOf(groupUpdates);
+    }
+
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
         Slot s = slots.computeIfAbsent(parameterId, k -> new Slot(weight.zerosLike(), weight.zerosLike(), 0));
         s.count++;
         numUpdate = Math.max(numUpdate, s.count);
         int t = numUpdate;
+        if (!groupOf.isEmpty()) {
+            String g = group(parameterId);
+            t = groupUpdates.merge(g, s.count, Math::max);
+        }
         double coef1 = 1.0 - Math.pow(beta1, t);
         double coef2 = 1.0 - Math.pow(beta2, t);
         float lr = learningRate;
@@ -141,7 +174,20 @@ public final class ResumableAdam extends Optimizer {
         clear();
         slots.putAll(fresh);
         numUpdate = state.numUpdate();
+        groupUpdates.clear();
+        if (!groupOf.isEmpty()) {
+            // every parameter of a group is updated together, so the group's count is its slots' count
+            fresh.forEach((id, slot) -> groupUpdates.merge(group(id), slot.count, Math::max));
+        }
         setLearningRate(state.learningRate());
+    }
+
+    private String group(String parameterId) {
+        String g = groupOf.get(parameterId);
+        if (g == null) {
+            throw new IllegalStateException("parameter " + parameterId + " is in no group of the partition " + groupOf.values());
+        }
+        return g;
     }
 
     private void clear() {

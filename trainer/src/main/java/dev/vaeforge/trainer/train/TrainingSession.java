@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A model being trained: the DJL {@link Model} and {@link Trainer} ({@link ResumableAdam}, seeded
@@ -72,6 +73,9 @@ public final class TrainingSession implements AutoCloseable {
     /** Steps per epoch of the training set of the last {@link #trainBatches} call (for spans in epochs). */
     private int perEpoch = 1;
     private Map<String, Double> lastSchedule = Map.of();
+    private Map<String, Double> lastExtras = Map.of();
+    /** parameter name -> its network, for a family of several networks; empty otherwise. */
+    private final Map<String, String> networkOf = new LinkedHashMap<>();
 
     public TrainingSession(TrainConfig config, Device device) {
         this(config, device, Families.objective(config.model()));
@@ -102,6 +106,15 @@ public final class TrainingSession implements AutoCloseable {
             byName.put(p.getKey(), p.getValue());
             nameById.put(p.getValue().getId(), p.getKey());
         }
+        if (!Families.networks(config.model()).isEmpty()) {
+            Map<String, String> groups = new LinkedHashMap<>();
+            byName.forEach((name, p) -> {
+                String net = Families.network(config.model(), name);
+                networkOf.put(name, net);
+                groups.put(p.getId(), net);
+            });
+            adam.partition(groups);
+        }
         for (Object o : new Object[] {objective, m.getBlock()}) {
             if (o instanceof ResumableState s) {
                 familyStates.add(s);
@@ -116,6 +129,14 @@ public final class TrainingSession implements AutoCloseable {
     /** The scheduled loss weights ("beta", "capacity") of the last step; empty without a schedule. */
     public Map<String, Double> lastSchedule() {
         return lastSchedule;
+    }
+
+    /**
+     * The family's extra batch means of the last step ({@link LossTerms#extras()}) and, for a family of
+     * several networks, "&lt;network&gt;Updated" = 1 or 0; empty for most families.
+     */
+    public Map<String, Double> lastExtras() {
+        return lastExtras;
     }
 
     public TrainConfig config() {
@@ -161,6 +182,7 @@ public final class TrainingSession implements AutoCloseable {
                 float[] means = step(b, epoch, batch, before + totals.steps() + 1);
                 totals.schedule(lastSchedule);
                 totals.add(b.count(), means);
+                totals.addExtras(b.count(), lastExtras);
                 callback.onStep(totals.steps(), b.count(), means);
             }
         }
@@ -192,14 +214,39 @@ public final class TrainingSession implements AutoCloseable {
         try (NDManager sm = trainer.getManager().newSubManager()) {
             NDArray x = sm.create(b.pixels(), new Shape(shape.batchShape(b.count())));
             float[] means;
+            Map<String, Float> extras = new LinkedHashMap<>();
+            Set<String> update = Set.of();
             StepFault fault;
             try (GradientCollector gc = trainer.newGradientCollector()) {
                 NDList out = trainer.forward(inputs(sm, x, b));
                 LossTerms t = stepObjective.compute(x, out);
-                means = NDArrays.stack(new NDList(t.total(), t.reconstruction(), t.kl())).toFloatArray();
+                NDList read = new NDList(t.total(), t.reconstruction(), t.kl());
+                t.networks().values().forEach(read::add);
+                t.extras().values().forEach(read::add);
+                float[] all = NDArrays.stack(read).toFloatArray();
+                means = Arrays.copyOf(all, 3);
+                int i = 3;
+                Map<String, Float> networkLosses = new LinkedHashMap<>();
+                for (String net : t.networks().keySet()) {
+                    networkLosses.put(net, all[i++]);
+                }
+                for (String e : t.extras().keySet()) {
+                    extras.put(e, all[i++]);
+                }
                 fault = lossFault(means, step, epoch, batch);
                 if (fault == null) {
-                    gc.backward(t.total());
+                    fault = namedFault(networkLosses, "loss of the ", step, epoch, batch);
+                }
+                if (fault == null) {
+                    fault = namedFault(extras, "logged term ", step, epoch, batch);
+                }
+                if (fault == null) {
+                    if (t.networks().isEmpty()) {
+                        gc.backward(t.total());
+                    } else {
+                        update = stepObjective.networksToUpdate(t.networks().keySet(), extras);
+                        backwardPerNetwork(t.networks(), sm);
+                    }
                 }
             }
             if (fault == null) {
@@ -212,9 +259,98 @@ public final class TrainingSession implements AutoCloseable {
                         + "; the step was not applied (weights and optimiser state are those after step "
                         + (step - 1) + ")");
             }
-            trainer.step();
+            Map<String, Double> logged = new LinkedHashMap<>();
+            extras.forEach((k, v) -> logged.put(k, (double) v));
+            if (networkOf.isEmpty()) {
+                trainer.step();
+            } else {
+                applyUpdates(update);
+                for (String net : Families.networks(config.model())) {
+                    logged.put(net + UPDATED, update.contains(net) ? 1.0 : 0.0);
+                }
+            }
+            lastExtras = Collections.unmodifiableMap(logged);
             return means;
         }
+    }
+
+    /** Suffix of the per-network extras that say whether the step updated that network. */
+    public static final String UPDATED = "Updated";
+
+    /**
+     * Differentiates each network's loss into that network's parameters only: backward of loss i
+     * (keeping the graph for the next), copy out the gradients of network i's parameters, clear all
+     * gradients; at the end put the copies back. Nothing is applied yet, so the guard can still refuse
+     * the step and no loss sees weights another network's update changed (which PyTorch would reject as
+     * an in-place modification).
+     */
+    private void backwardPerNetwork(Map<String, NDArray> losses, NDManager sm) {
+        Map<Parameter, NDArray> kept = new LinkedHashMap<>();
+        int left = losses.size();
+        for (Map.Entry<String, NDArray> e : losses.entrySet()) {
+            left--;
+            PtNDArray loss = (PtNDArray) e.getValue();
+            JniUtils.backward(loss, (PtNDArray) loss.onesLike(), left > 0, false);
+            if (left == 0) {
+                break; // the last network's gradients stay where backward left them
+            }
+            for (Map.Entry<String, Parameter> p : byName.entrySet()) {
+                Parameter param = p.getValue();
+                if (param.requiresGradient() && e.getKey().equals(networkOf.get(p.getKey())) && param.getArray().hasGradient()) {
+                    NDArray g = param.getArray().getGradient();
+                    g.attach(sm);
+                    kept.put(param, g.duplicate());
+                }
+            }
+            zeroGradients();
+        }
+        String last = null;
+        for (String k : losses.keySet()) {
+            last = k;
+        }
+        for (Map.Entry<String, Parameter> p : byName.entrySet()) {
+            Parameter param = p.getValue();
+            if (!param.requiresGradient() || last.equals(networkOf.get(p.getKey()))) {
+                continue;
+            }
+            NDArray g = param.getArray().getGradient();
+            g.attach(sm);
+            NDArray saved = kept.get(param);
+            if (saved == null) {
+                g.set(ALL, g.zerosLike()); // a network without a loss of its own gets no update
+            } else {
+                g.set(ALL, saved);
+            }
+        }
+    }
+
+    /** Adam steps for the parameters of the networks in {@code update}; the others' gradients are cleared. */
+    private void applyUpdates(Set<String> update) {
+        try (NDManager scratch = trainer.getManager().newSubManager()) {
+            for (Map.Entry<String, Parameter> p : byName.entrySet()) {
+                Parameter param = p.getValue();
+                if (!param.requiresGradient()) {
+                    continue;
+                }
+                NDArray w = param.getArray();
+                NDArray g = w.getGradient();
+                g.attach(scratch);
+                if (update.contains(networkOf.get(p.getKey()))) {
+                    adam.update(param.getId(), w, g);
+                } else if (w instanceof PtNDArray a) {
+                    JniUtils.zeroGrad(a);
+                }
+            }
+        }
+    }
+
+    private StepFault namedFault(Map<String, Float> values, String what, long step, int epoch, int batch) {
+        for (Map.Entry<String, Float> e : values.entrySet()) {
+            if (!Float.isFinite(e.getValue())) {
+                return new StepFault(step, epoch, batch, family(), what + "'" + e.getKey() + "'", Float.toString(e.getValue()));
+            }
+        }
+        return null;
     }
 
     private StepFault lossFault(float[] means, long step, int epoch, int batch) {
@@ -283,12 +419,24 @@ public final class TrainingSession implements AutoCloseable {
         Objective scoring = objective.atEnd();
         try (BatchLoader loader = new BatchLoader(data, Families.conditions(config.model(), data),
                 EpochOrder.identity(data.size()), config.batchSize(), false, PREFETCH)) {
+            int batch = 0;
             for (BatchLoader.Batch b = loader.next(); b != null; b = loader.next()) {
+                // families that draw noise in inference (vaegan's prior samples) draw the same every time:
+                // epoch 0 is no training epoch, so these streams are not any training batch's
+                EngineSetup.seedBatch(StepNoise.seed(config.seed(), 0, ++batch));
                 try (NDManager step = trainer.getManager().newSubManager()) {
                     NDArray x = step.create(b.pixels(), new Shape(shape.batchShape(b.count())));
                     LossTerms t = scoring.compute(x, trainer.evaluate(inputs(step, x, b)));
-                    totals.add(b.count(), NDArrays.stack(new NDList(t.total(), t.reconstruction(), t.kl()))
-                            .toFloatArray());
+                    NDList read = new NDList(t.total(), t.reconstruction(), t.kl());
+                    t.extras().values().forEach(read::add);
+                    float[] all = NDArrays.stack(read).toFloatArray();
+                    totals.add(b.count(), all);
+                    Map<String, Double> extras = new LinkedHashMap<>();
+                    int i = 3;
+                    for (String e : t.extras().keySet()) {
+                        extras.put(e, (double) all[i++]);
+                    }
+                    totals.addExtras(b.count(), extras);
                     if (t.klPerDim() != null) {
                         totals.addKlPerDim(b.count(), t.klPerDim().toFloatArray());
                     }

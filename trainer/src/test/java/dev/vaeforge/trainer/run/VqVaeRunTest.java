@@ -84,6 +84,6 @@ class VqVaeRunTest {
         assertEquals(m, MetricsLog.read(crashed.resolve("metrics.jsonl")).stream()
                 .map(e -> new EpochMetrics(e.epoch(), e.step(), e.trainLoss(), e.trainRecon(), e.trainKl(), e.testLoss(),
                         e.testRecon(), e.testKl(), m.get(e.epoch() - 1).imagesPerSecond(), m.get(e.epoch() - 1).seconds(),
-                        e.beta(), e.capacity(), e.klPerDim(), e.perplexity(), e.codesUsed())).toList());
+                        e.beta(), e.capacity(), e.klPerDim(), e.perplexity(), e.codesUsed(), e.extras())).toList());
     }
 }

@@ -12,6 +12,7 @@ import dev.vaeforge.trainer.model.CvaeConfig;
 import dev.vaeforge.trainer.model.KlSchedule;
 import dev.vaeforge.trainer.model.Likelihood;
 import dev.vaeforge.trainer.model.Span;
+import dev.vaeforge.trainer.model.VaeGanConfig;
 import java.util.List;
 
 /** The built-in shapes at 16x16 (with their labels) and tiny configs of every family, for fast tests. */
@@ -37,5 +38,17 @@ public final class TinyShapes {
 
     public static CvaeConfig cvae() {
         return new CvaeConfig(1, 16, 4, WIDTHS, Likelihood.BERNOULLI, 0, ConditionKind.LABELS, CLASSES);
+    }
+
+    /** A tiny VAE-GAN; {@code balance} false trains all three networks every step. */
+    public static VaeGanConfig vaegan(boolean balance) {
+        return new VaeGanConfig(1, 16, 4, WIDTHS, Likelihood.BERNOULLI, 0, List.of(8, 16), null, 0.05, balance, null,
+                null);
+    }
+
+    /** A tiny VAE-GAN whose equilibrium rule always stops the discriminator (its losses sit far below 100 nats). */
+    public static VaeGanConfig vaeganDiscriminatorFrozen() {
+        return new VaeGanConfig(1, 16, 4, WIDTHS, Likelihood.BERNOULLI, 0, List.of(8, 16), null, 0.05, true, 100.0,
+                0.1);
     }
 }
