@@ -38,6 +38,7 @@ class FamilyCliTest {
                 "--free-bits", "0.05");
         train("capacity-vae", "--gamma", "100", "--capacity-max", "5");
         train("cvae");
+        train("vaegan", "--disc-widths", "8,8", "--feature-layer", "1", "--gan-gamma", "0.1");
     }
 
     static void train(String family, String... flags) {
@@ -75,6 +76,11 @@ class FamilyCliTest {
             assertTrue(r.out().contains("decoder       decoder.onnx"), r.toString());
             assertFalse(r.out().contains("quantizer") || r.out().contains("discriminator"), r.toString());
         }
+        CliRun g = CliRun.of("inspect", tmp.resolve("vaegan").toString());
+        assertEquals(0, g.exitCode(), g.toString());
+        assertTrue(g.out().contains("family      vaegan"), g.toString());
+        assertTrue(g.out().contains("discriminator discriminator.onnx"), g.toString());
+        assertTrue(g.out().contains("outputs   [logit:float32[N,1], features:float32[N,8,8,8]]"), g.toString());
         CliRun c = CliRun.of("inspect", tmp.resolve("cvae").toString());
         assertTrue(c.out().contains("condition   labels (0=square, 1=ellipse, 2=heart): y[N,3] in both graphs"), c.toString());
         assertTrue(c.out().contains("inputs    [x:float32[N,1,16,16], y:float32[N,3]]"), c.toString());
@@ -83,7 +89,7 @@ class FamilyCliTest {
 
     @Test
     void everyBundleReconstructsAndSamples() throws IOException {
-        for (String family : List.of("beta-vae", "capacity-vae", "cvae")) {
+        for (String family : List.of("beta-vae", "capacity-vae", "cvae", "vaegan")) {
             Path b = tmp.resolve(family);
             Path recon = tmp.resolve("recon-" + family);
             CliRun r = CliRun.of("reconstruct", b.toString(), "--input", "shapes:n=5,size=16,seed=3", "--out",
@@ -126,6 +132,27 @@ class FamilyCliTest {
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.out().contains("reconstruction: mse"), r.toString());
         assertTrue(Files.isRegularFile(out.resolve("metrics.json")));
+        CliRun g = CliRun.of("evaluate", tmp.resolve("vaegan").toString(), "--data", "shapes:n=12,size=16,seed=8",
+                "--samples", "6", "--metrics", "mse,ssim,kl,elbo", "--out", tmp.resolve("eval-vaegan").toString());
+        assertEquals(0, g.exitCode(), g.toString());
+    }
+
+    @Test
+    void vaeganRunLogsTheAdversarialTerms() throws IOException {
+        List<EpochMetrics> m = MetricsLog.read(tmp.resolve("run-vaegan/metrics.jsonl"));
+        Map<String, Double> x = m.get(1).extras();
+        for (String k : List.of("trainPixelRecon", "testPixelRecon", "trainDiscLoss", "testDiscLoss", "trainGenLoss",
+                "testGenLoss", "trainDiscReal", "testDiscReal", "trainDiscFake", "testDiscFake", "decoderUpdateRate",
+                "discriminatorUpdateRate")) {
+            assertTrue(x.containsKey(k) && Double.isFinite(x.get(k)), k + " in " + x);
+        }
+        assertEquals(3, m.get(1).klPerDim().size());
+        String header = Files.readAllLines(tmp.resolve("run-vaegan/metrics.csv")).get(0);
+        assertTrue(header.endsWith(",klDim2,trainPixelRecon,testPixelRecon,trainDiscLoss,testDiscLoss,trainGenLoss,"
+                + "testGenLoss,trainDiscReal,testDiscReal,trainDiscFake,testDiscFake,decoderUpdateRate,"
+                + "discriminatorUpdateRate"), header);
+        List<String> rows = Files.readAllLines(tmp.resolve("run-vaegan/metrics.csv"));
+        assertEquals(header.split(",").length, rows.get(2).split(",").length);
     }
 
     @Test
@@ -169,6 +196,17 @@ class FamilyCliTest {
                 "--attributes", "Smiling", "--data", DATA, "--out", x.toString());
         assertFails("--model: unknown model family 'vq-vae', expected one of vae, beta-vae, capacity-vae, cvae",
                 "train", "--model", "vq-vae", "--out", x.toString());
+        assertFails("--codebook-size does not apply to --model vaegan; it is a flag of --model vqvae (--model vaegan "
+                + "takes --disc-widths, --feature-layer, --gan-gamma, --no-balance, --equilibrium, --balance-margin)",
+                "train", "--model", "vaegan", "--codebook-size", "8", "--out", x.toString());
+        assertFails("--gan-gamma must be a number >= 0, got -1.0", "train", "--model", "vaegan", "--gan-gamma", "-1",
+                "--out", x.toString());
+        assertFails("--model vaegan: feature-layer must be in 1..2 (a discriminator stage), got 3", "train", "--model",
+                "vaegan", "--disc-widths", "8,8", "--feature-layer", "3", "--data", DATA, "--out", x.toString());
+        assertFails("--equilibrium sets the balancing rule, which --no-balance turns off", "train", "--model", "vaegan",
+                "--no-balance", "--equilibrium", "0.5", "--out", x.toString());
+        assertFails("--gan-gamma does not apply to --model vae", "train", "--model", "vae", "--gan-gamma", "1", "--out",
+                x.toString());
         assertFalse(Files.exists(x), "nothing was written");
 
         Path cvae = tmp.resolve("cvae");

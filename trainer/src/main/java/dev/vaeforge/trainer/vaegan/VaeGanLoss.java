@@ -119,8 +119,8 @@ public final class VaeGanLoss implements Objective {
         return out;
     }
 
-    /** log(1 + exp(l)), computed as max(l, 0) + log(1 + exp(-|l|)) so that it never overflows. */
+    /** log(1 + exp(l)): the engine's fused softplus (log1p, linear above 20), accurate at both ends and one op. */
     static NDArray softplus(NDArray l) {
-        return l.getNDArrayInternal().relu().add(l.abs().neg().exp().add(1f).log());
+        return l.getNDArrayInternal().softPlus();
     }
 }

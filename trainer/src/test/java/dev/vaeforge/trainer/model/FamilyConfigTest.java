@@ -41,6 +41,30 @@ class FamilyConfigTest {
     }
 
     @Test
+    void vaeganRoundTripsAndDefaults() {
+        assertRoundTrip(new VaeGanConfig(3, 16, 6, W, Likelihood.GAUSSIAN, 0.2, List.of(4, 8), 1, 0.5, false, 0.6, 0.2),
+                "\"family\" : \"vaegan\"");
+        VaeGanConfig d = (VaeGanConfig) model("{\"family\": \"vaegan\", \"channels\": 1, \"imageSize\": 16, "
+                + "\"latentDim\": 4, \"widths\": [8, 16]}");
+        assertEquals(List.of(8, 16), d.discWidths(), "the encoder's widths");
+        assertEquals(2, d.featureLayer(), "the last stage");
+        assertEquals(VaeGanConfig.DEFAULT_GAMMA, d.gamma());
+        assertTrue(d.balance());
+        assertEquals(0.68, d.equilibrium());
+        assertEquals(0.35, d.margin());
+        assertEquals(ModelFamily.VAEGAN, d.family());
+        assertEquals(List.of(16L, 4L, 4L), java.util.Arrays.stream(d.featureShape()).boxed().toList());
+        assertMessage("feature-layer must be in 1..2", () -> new VaeGanConfig(1, 16, 4, W, null, 0, null, 3, null, null,
+                null, null));
+        assertMessage("gan-gamma must be a number >= 0, got -1.0", () -> new VaeGanConfig(1, 16, 4, W, null, 0, null,
+                null, -1.0, null, null, null));
+        assertMessage("balance-margin must be a positive number", () -> new VaeGanConfig(1, 16, 4, W, null, 0, null,
+                null, null, null, null, 0.0));
+        assertMessage("for 5 discriminator stages", () -> new VaeGanConfig(1, 16, 4, W, null, 0, List.of(2, 2, 2, 2, 2),
+                null, null, null, null, null));
+    }
+
+    @Test
     void absentFieldsTakeTheDocumentedDefaults() {
         String arch = "\"channels\": 1, \"imageSize\": 16, \"latentDim\": 4, \"widths\": [8]";
         BetaVaeConfig b = (BetaVaeConfig) model("{\"family\": \"beta-vae\", " + arch + "}");
