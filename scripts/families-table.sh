@@ -10,7 +10,7 @@
 #
 # Usage: scripts/families-table.sh [OUT_DIR]          (default OUT_DIR: families-out)
 # Environment (defaults in brackets):
-#   FAMILIES    families to run, in order, e.g. "vae vqvae"   [all: vae beta-vae capacity-vae cvae vqvae]
+#   FAMILIES    families to run, in order, e.g. "vae vqvae"   [all of `known` below]
 #   DATA        training data spec        [shapes] (4096 gray 64x64 images, 10% held out)
 #   EVAL        evaluation data spec      [shapes:n=512,seed=99] (another generator seed: unseen images)
 #   EPOCHS      epochs for every family   [per family, see epochs_for below]
@@ -31,35 +31,12 @@ known=(vae beta-vae capacity-vae cvae vqvae vaegan)
 
 # Epochs per family on the default DATA: about 5 minutes of training each on 2 quiet cores, from the
 # images/s measured in short runs (docs/FAMILIES.md, "Calibration"). Fixed, so reruns are identical.
+# The five non-GAN families cost the same per image (same conv stages; the vqvae's quantizer is a
+# 16 x 64 distance table per image): 126-143 images/s at load 2.2, so an epoch of 3686 images plus its
+# test pass takes 27-30 s and 10 epochs 4.5-5 minutes.
 # vaegan: a step runs three backward passes and a discriminator over 3N images; at 64x64 one epoch
 # (57 steps) is about 5 minutes on 2 quiet cores.
-declare -A epochs_for=([vae]=10 [beta-vae]=10 [capacity-vae]=10 [cvae]=10 [vqvae]=8 [vaegan]=1)
-
-read -r -a families <<<"${FAMILIES:-${known[*]}}"
-for f in "${families[@]}"; do
-  [ -n "${epochs_for[$f]:-}" ] || { echo "families-table: unknown family '$f' in FAMILIES; known: ${known[*]}" >&2; exit 2; }
-done
-[ "${#families[@]}" -gt 0 ] || { echo "families-table: FAMILIES is empty; known: ${known[*]}" >&2; exit 2; }
-command -v jq >/dev/null || { echo "families-table: needs jq (apt-get install jq)" >&2; exit 2; }
-mkdir -p "$out"
-
-if [ "${TABLE_ONLY:-0}" != 1 ]; then
-  for family in "${families[@]}"; do
-    run="$out/run-$family"
-    epochs="${EPOCHS:-${epochs_for[$family]}}"
-    echo "== $family: train ($data, $epochs epochs), export, evaluate ($eval_data)" >&2
-    cut -d' ' -f1-3 /proc/loadavg 2>/dev/null >"$out/$family.load" || echo "?" >"$out/$family.load"
-    # shellcheck disable=SC2086
-    "$vf" train --model "$family" --data "$data" --epochs "$epochs" --out "$run" --overwrite $extra \
-      >"$out/$family.train.log" 2>&1 || { tail -n 5 "$out/$family.train.log" >&2; exit 1; }
-    cut -d' ' -f1-3 /proc/loadavg 2>/dev/null >>"$out/$family.load" || echo "?" >>"$out/$family.load"
-    "$vf" export "$run" --out "$out/bundle-$family" --overwrite >"$out/$family.export.log" 2>&1 \
-      || { tail -n 5 "$out/$family.export.log" >&2; exit 1; }
-    "$vf" evaluate "$out/bundle-$family" --data "$eval_data" --samples 256 --metrics mse,ssim,kl,elbo \
-      --out "$out/eval-$family" --overwrite >"$out/$family.eval.log" 2>&1 \
-      || { tail -n 5 "$out/$family.eval.log" >&2; exit 1; }
-  done
-fi
+declare -A epochs_for=([vae]=10 [beta-vae]=10 [capacity-vae]=10 [cvae]=10 [vqvae]=10 [vaegan]=1)
 
 # The family's own cells, as a jq expression over the last metrics.jsonl line (input), the run's
 # config ($c), the evaluation's metrics.json ($e) and r(x; k) (round x to 1/k):
@@ -80,6 +57,33 @@ family_cells() {
     *) echo "families-table: no column logic for family '$1' (add a branch to family_cells)" >&2; return 1 ;;
   esac
 }
+
+read -r -a families <<<"${FAMILIES:-${known[*]}}"
+[ "${#families[@]}" -gt 0 ] || { echo "families-table: FAMILIES is empty; known: ${known[*]}" >&2; exit 2; }
+for f in "${families[@]}"; do
+  [ -n "${epochs_for[$f]:-}" ] || { echo "families-table: unknown family '$f' in FAMILIES; known: ${known[*]}" >&2; exit 2; }
+  family_cells "$f" >/dev/null || exit 2   # before minutes of training, not after
+done
+command -v jq >/dev/null || { echo "families-table: needs jq (apt-get install jq)" >&2; exit 2; }
+mkdir -p "$out"
+
+if [ "${TABLE_ONLY:-0}" != 1 ]; then
+  for family in "${families[@]}"; do
+    run="$out/run-$family"
+    epochs="${EPOCHS:-${epochs_for[$family]}}"
+    echo "== $family: train ($data, $epochs epochs), export, evaluate ($eval_data)" >&2
+    cut -d' ' -f1-3 /proc/loadavg 2>/dev/null >"$out/$family.load" || echo "?" >"$out/$family.load"
+    # shellcheck disable=SC2086
+    "$vf" train --model "$family" --data "$data" --epochs "$epochs" --out "$run" --overwrite $extra \
+      >"$out/$family.train.log" 2>&1 || { tail -n 5 "$out/$family.train.log" >&2; exit 1; }
+    cut -d' ' -f1-3 /proc/loadavg 2>/dev/null >>"$out/$family.load" || echo "?" >>"$out/$family.load"
+    "$vf" export "$run" --out "$out/bundle-$family" --overwrite >"$out/$family.export.log" 2>&1 \
+      || { tail -n 5 "$out/$family.export.log" >&2; exit 1; }
+    "$vf" evaluate "$out/bundle-$family" --data "$eval_data" --samples 256 --metrics mse,ssim,kl,elbo \
+      --out "$out/eval-$family" --overwrite >"$out/$family.eval.log" 2>&1 \
+      || { tail -n 5 "$out/$family.eval.log" >&2; exit 1; }
+  done
+fi
 
 first="${families[0]}"
 spec=$(jq -r '.config.dataset' "$out/run-$first/config.json")
