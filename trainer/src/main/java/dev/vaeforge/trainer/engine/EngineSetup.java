@@ -8,7 +8,8 @@ import ai.djl.engine.StandardCapabilities;
  * Prepares DJL's PyTorch engine. {@link #configure} must run before anything touches
  * {@link Engine}: the engine reads its thread counts once, when it loads, and DJL's default intra-op
  * thread count made training 2.7x slower than one thread per core. It also forces offline mode, so a
- * missing native library is an error instead of a download.
+ * missing native library is an error instead of a download, and keeps freed native memory in the
+ * process ({@link NativeAllocator}).
  */
 public final class EngineSetup {
     public static final String OFFLINE = "ai.djl.offline";
@@ -31,6 +32,7 @@ public final class EngineSetup {
         setIfAbsent(OFFLINE, "true");
         setIfAbsent(NUM_THREADS, Integer.toString(n));
         setIfAbsent(NUM_INTEROP_THREADS, Integer.toString(n));
+        NativeAllocator.keepFreedMemory();
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -4,17 +4,24 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
  * Nearest-neighbour upsampling of NCHW by an integer factor: every pixel becomes a factor x factor
- * block. Written as expand + broadcast + reshape, which every engine differentiates (DJL's PyTorch
- * engine has no transposed convolution, so decoders upsample with this followed by a convolution).
- * ONNX: {@code Resize(mode=nearest, coordinate_transformation_mode=asymmetric, nearest_mode=floor)}.
+ * block (DJL's PyTorch engine has no transposed convolution, so decoders upsample with this followed
+ * by a convolution). On PyTorch arrays it is libtorch's {@code upsample_nearest2d}, one kernel each
+ * way; elsewhere reshape + broadcast + reshape, whose backward (a strided sum over the broadcast axes)
+ * cost 4x more than the fused kernel's in the training profile (docs/BENCHMARKS.md). Both give the
+ * same values. ONNX: {@code Resize(mode=nearest, coordinate_transformation_mode=asymmetric,
+ * nearest_mode=floor)}.
  */
 public final class UpsampleNearest extends AbstractBlock {
     private static final byte VERSION = 1;
+    /** DJL's code for {@code torch::kNearest} in {@code JniUtils.interpolate}. */
+    private static final int NEAREST = 0;
     private final int factor;
 
     public UpsampleNearest(int factor) {
@@ -37,6 +44,9 @@ public final class UpsampleNearest extends AbstractBlock {
         long c = s.get(1);
         long h = s.get(2);
         long w = s.get(3);
+        if (x instanceof PtNDArray pt) {
+            return new NDList(JniUtils.interpolate(pt, new long[] {h * factor, w * factor}, NEAREST, false));
+        }
         NDArray y = x.reshape(n, c, h, 1, w, 1).broadcast(n, c, h, factor, w, factor);
         return new NDList(y.reshape(n, c, h * factor, w * factor));
     }
