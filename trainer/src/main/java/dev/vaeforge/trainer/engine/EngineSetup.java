@@ -8,8 +8,9 @@ import ai.djl.engine.StandardCapabilities;
  * Prepares DJL's PyTorch engine. {@link #configure} must run before anything touches
  * {@link Engine}: the engine reads its thread counts once, when it loads, and DJL's default intra-op
  * thread count made training 2.7x slower than one thread per core. It also forces offline mode, so a
- * missing native library is an error instead of a download, and keeps freed native memory in the
- * process ({@link NativeAllocator}).
+ * missing native library is an error instead of a download, keeps freed native memory in the process
+ * ({@link NativeAllocator}) and makes OpenMP threads sleep rather than spin while they wait
+ * ({@link OpenMpWait}).
  */
 public final class EngineSetup {
     public static final String OFFLINE = "ai.djl.offline";
@@ -33,6 +34,7 @@ public final class EngineSetup {
         setIfAbsent(NUM_THREADS, Integer.toString(n));
         setIfAbsent(NUM_INTEROP_THREADS, Integer.toString(n));
         NativeAllocator.keepFreedMemory();
+        OpenMpWait.passiveUnlessSet();
     }
 
     private static void setIfAbsent(String key, String value) {
