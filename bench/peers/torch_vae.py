@@ -84,6 +84,7 @@ def main():
     p.add_argument("--recon-batches", default="1,16,64,256")
     p.add_argument("--latency-iters", type=int, default=200)
     p.add_argument("--seconds", type=float, default=3.0)
+    p.add_argument("--train-only", action="store_true", help="measure training only")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     try:
@@ -116,6 +117,10 @@ def main():
     out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "mode": "eager",
            "train_images_per_s": a.batch * a.steps / train_s, "train_steps": a.steps, "final_loss": last,
            "reconstruct_images_per_s": {}}
+    if a.train_only:
+        json.dump(out, sys.stdout)
+        print()
+        return
     with torch.inference_mode():
         for b in [int(v) for v in a.recon_batches.split(",")]:
             xb = torch.rand(b, a.channels, a.size, a.size)

@@ -24,6 +24,8 @@ import dev.vaeforge.runtime.onnx.GraphBuilder;
 import dev.vaeforge.runtime.session.Device;
 import dev.vaeforge.runtime.session.Sessions;
 import dev.vaeforge.trainer.engine.EngineSetup;
+import dev.vaeforge.trainer.engine.NativeAllocator;
+import dev.vaeforge.trainer.engine.OpenMpWait;
 import dev.vaeforge.trainer.model.Likelihood;
 import dev.vaeforge.trainer.model.VaeConfig;
 import dev.vaeforge.trainer.train.BatchLoader;
@@ -338,6 +340,13 @@ final class BenchCommand implements Callable<Integer> {
             }
             row(o, "train (DJL, warm)", batchSize, train, flops.trainFlops(), peak, tTrain);
             ratios.put("train_djl_over_torch", ratio(train, tTrain));
+            JsonNode tuned = Json.mapper().valueToTree(peer).path("same_process_settings").path("result");
+            Double tTrainTuned = tuned.isMissingNode() ? null : tuned.path("train_images_per_s").asDouble();
+            if (tTrainTuned != null) {
+                // the peer again with OMP_WAIT_POLICY=PASSIVE and our malloc settings (NativeAllocator)
+                row(o, "train vs torch, same env", batchSize, train, flops.trainFlops(), peak, tTrainTuned);
+                ratios.put("train_djl_over_torch_same_process_settings", ratio(train, tTrainTuned));
+            }
             for (Map.Entry<String, Double> e : recon.entrySet()) {
                 Double t = pr == null || pr.path("reconstruct_images_per_s").path(e.getKey()).isMissingNode() ? null
                         : pr.path("reconstruct_images_per_s").path(e.getKey()).asDouble();
@@ -509,9 +518,33 @@ final class BenchCommand implements Callable<Integer> {
                 "--batch", Integer.toString(batchSize), "--steps", Integer.toString(steps), "--warmup",
                 Integer.toString(warmup), "--threads", Integer.toString(n), "--recon-batches", join(reconBatches),
                 "--latency-iters", Integer.toString(latencyIters), "--seconds", Double.toString(seconds)));
+        try {
+            if (!runPeer(cmd, Map.of(), r)) {
+                return r;
+            }
+            // training again with the process settings our trainer gives itself (EngineSetup), so that
+            // the ratio of the kernels and of the settings can be told apart
+            List<String> again = new ArrayList<>(cmd);
+            again.add("--train-only");
+            Map<String, String> env = Map.of(OpenMpWait.VARIABLE, "PASSIVE", "GLIBC_TUNABLES", NativeAllocator.glibcTunables());
+            Map<String, Object> tuned = new LinkedHashMap<>();
+            runPeer(again, env, tuned);
+            tuned.put("environment", env);
+            r.put("same_process_settings", tuned);
+            return r;
+        } finally {
+            endPhase("peer");
+        }
+    }
+
+    /** Runs one peer command with {@code env} added; puts its JSON under "result" (true) or a "note" saying why not. */
+    private static boolean runPeer(List<String> cmd, Map<String, String> env, Map<String, Object> r)
+            throws IOException, InterruptedException {
         Path err = Files.createTempFile("vaeforge-peer", ".err");
         try {
-            Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
             byte[] stdout = p.getInputStream().readAllBytes();
             if (!p.waitFor(1, TimeUnit.HOURS)) {
                 p.destroyForcibly();
@@ -519,17 +552,16 @@ final class BenchCommand implements Callable<Integer> {
             String text = new String(stdout, StandardCharsets.UTF_8).trim();
             String errText = Files.readString(err).trim();
             if (p.exitValue() != 0 || text.isEmpty()) {
-                r.put("note", (errText.contains("No module named 'torch'") ? "skipped: torch is not installed for " + python
+                r.put("note", (errText.contains("No module named 'torch'") ? "skipped: torch is not installed for " + cmd.get(0)
                         : "skipped: the peer failed (exit " + p.exitValue() + "): " + lastLine(errText)));
-                return r;
+                return false;
             }
             String last = text.substring(text.lastIndexOf('\n') + 1);
             r.put("command", String.join(" ", cmd));
             r.put("result", Json.mapper().readTree(last));
-            return r;
+            return true;
         } finally {
             Files.deleteIfExists(err);
-            endPhase("peer");
         }
     }
 

@@ -44,6 +44,12 @@ public final class NativeAllocator {
         return applied;
     }
 
+    /** The same settings as a {@code GLIBC_TUNABLES} value, for a child process (the bench's peer). */
+    public static String glibcTunables() {
+        return "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=" + Integer.MAX_VALUE + ":glibc.malloc.top_pad="
+                + HEAP_MAX_SIZE;
+    }
+
     private static boolean apply() {
         try {
             Function mallopt = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME).getFunction("mallopt");
