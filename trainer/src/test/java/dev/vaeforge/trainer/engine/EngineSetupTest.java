@@ -2,11 +2,15 @@ package dev.vaeforge.trainer.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.engine.StandardCapabilities;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
 import org.junit.jupiter.api.Test;
 
 class EngineSetupTest {
@@ -39,5 +43,28 @@ class EngineSetupTest {
         assertEquals("--device cuda:0 requested but DJL's PyTorch engine sees no GPU; to train on a GPU set"
                 + " PYTORCH_LIBRARY_PATH to a libtorch 2.7.1+cu128 and PYTORCH_FLAVOR=cu128", e.getMessage());
         assertEquals(Device.cpu(), EngineSetup.device("cpu"));
+    }
+
+    @Test
+    void tunesGlibcAndOpenMpBeforeTheEngineLoads() {
+        EngineSetup.configure(0);
+        NativeLibrary libc = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME);
+        assumeTrue(Platform.isLinux() && hasFunction(libc, "gnu_get_libc_version"), "glibc");
+        assertTrue(NativeAllocator.keepFreedMemory(), "glibc accepted the mallopt settings");
+        // the C environment (what libgomp reads), not the JVM's start-up copy of it
+        String set = libc.getFunction("getenv").invokeString(new Object[] {OpenMpWait.VARIABLE}, false);
+        String before = System.getenv(OpenMpWait.VARIABLE);
+        assertEquals(before == null ? "PASSIVE" : before, set, "a value from the environment wins");
+        assertEquals("glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=2147483647:glibc.malloc.top_pad=67108864",
+                NativeAllocator.glibcTunables());
+    }
+
+    private static boolean hasFunction(NativeLibrary lib, String name) {
+        try {
+            lib.getFunction(name);
+            return true;
+        } catch (UnsatisfiedLinkError e) {
+            return false;
+        }
     }
 }
