@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vaeforge.trainer.engine.EngineSetup;
 import dev.vaeforge.trainer.train.SessionSnapshot;
-import dev.vaeforge.trainer.train.StepProgress;
-import dev.vaeforge.trainer.train.TrainListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,11 +30,6 @@ class ResumeTest {
     static Map<Long, Float> straight;
     static SessionSnapshot straightEnd;
 
-    /** A listener that "crashes" the run after a given step. */
-    private static final class Crash extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-    }
-
     @BeforeAll
     static void straightAndCrashedRuns() throws IOException {
         EngineSetup.configure(0);
@@ -48,15 +41,7 @@ class ResumeTest {
         straightEnd = CheckpointSnapshots.read(rd.latestCheckpoint(), rd.config().model());
 
         crashed = shared.resolve("crashed");
-        TrainListener crash = new TrainListener() {
-            @Override
-            public void onStep(StepProgress p) {
-                if (p.globalStep() == 10) {
-                    throw new Crash();
-                }
-            }
-        };
-        assertThrows(Crash.class, () -> TrainingRun.run(Runs.config().build(), Runs.data(), crashed, false, crash));
+        Runs.crashAfter(Runs.config().build(), crashed, 10);
         // checkpoints after steps 5 (epoch end), 7 and 9 (every 2 batches); keep 2 + the best
         assertEquals(List.of("epoch-0001", "epoch-0002-batch-0002", "epoch-0002-batch-0004"), Runs.checkpointNames(crashed));
     }

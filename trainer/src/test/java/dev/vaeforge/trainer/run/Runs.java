@@ -1,5 +1,7 @@
 package dev.vaeforge.trainer.run;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import dev.vaeforge.runtime.data.ArrayDataset;
 import dev.vaeforge.runtime.data.ImageDataset;
 import dev.vaeforge.runtime.data.ImageShape;
@@ -34,6 +36,28 @@ final class Runs {
 
     static ArrayDataset data() {
         return Squares.dataset(100, 3);
+    }
+
+    /** Stands for the process dying: thrown by {@link #crashAfter}'s listener, caught by it. */
+    private static final class Crash extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /**
+     * Trains {@code config} into {@code dir} and "crashes" the run (an exception out of the listener)
+     * once global step {@code step} has been reported, leaving the run directory as a killed process
+     * would after that step; fails if the run ends some other way.
+     */
+    static void crashAfter(TrainConfig config, Path dir, long step) {
+        TrainListener crash = new TrainListener() {
+            @Override
+            public void onStep(StepProgress p) {
+                if (p.globalStep() == step) {
+                    throw new Crash();
+                }
+            }
+        };
+        assertThrows(Crash.class, () -> TrainingRun.run(config, data(), dir, false, crash));
     }
 
     /** Records each step's loss by global step, and the warnings. */

@@ -3,7 +3,6 @@ package dev.vaeforge.trainer.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vaeforge.trainer.engine.EngineSetup;
@@ -12,9 +11,7 @@ import dev.vaeforge.trainer.model.VaeGanConfig;
 import dev.vaeforge.trainer.train.EpochMetrics;
 import dev.vaeforge.trainer.train.ResumableAdam;
 import dev.vaeforge.trainer.train.SessionSnapshot;
-import dev.vaeforge.trainer.train.StepProgress;
 import dev.vaeforge.trainer.train.TrainConfig;
-import dev.vaeforge.trainer.train.TrainListener;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,10 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 class VaeGanRunTest {
     @TempDir
     Path tmp;
-
-    private static final class Crash extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-    }
 
     static TrainConfig config() {
         VaeGanConfig model = new VaeGanConfig(1, 16, 4, List.of(8, 16), Likelihood.BERNOULLI, 0, List.of(8, 16), null,
@@ -65,15 +58,7 @@ class VaeGanRunTest {
                 "the equilibrium rule skipped some updates, so the counts differ: " + counts);
 
         Path crashed = tmp.resolve("crashed");
-        TrainListener crash = new TrainListener() {
-            @Override
-            public void onStep(StepProgress p) {
-                if (p.globalStep() == 8) {
-                    throw new Crash();
-                }
-            }
-        };
-        assertThrows(Crash.class, () -> TrainingRun.run(config(), Runs.data(), crashed, false, crash));
+        Runs.crashAfter(config(), crashed, 8);
         Runs.Recorder resumed = new Runs.Recorder();
         TrainingRun.resume(crashed, Runs.data(), resumed);
         assertEquals(List.of("checkpoints/epoch-0002-batch-0002@7"), resumed.resumedFrom);

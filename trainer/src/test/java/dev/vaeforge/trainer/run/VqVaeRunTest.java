@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vaeforge.trainer.engine.EngineSetup;
@@ -12,9 +11,7 @@ import dev.vaeforge.trainer.model.Likelihood;
 import dev.vaeforge.trainer.model.VqVaeConfig;
 import dev.vaeforge.trainer.train.EpochMetrics;
 import dev.vaeforge.trainer.train.SessionSnapshot;
-import dev.vaeforge.trainer.train.StepProgress;
 import dev.vaeforge.trainer.train.TrainConfig;
-import dev.vaeforge.trainer.train.TrainListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,10 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 class VqVaeRunTest {
     @TempDir
     Path tmp;
-
-    private static final class Crash extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-    }
 
     static TrainConfig config() {
         VqVaeConfig model = new VqVaeConfig(1, 16, List.of(8, 16), Likelihood.BERNOULLI, 0, 16, 4, null, true, null,
@@ -64,15 +57,7 @@ class VqVaeRunTest {
         assertTrue(straightEnd.weights().containsKey("02quantizer_ema_cluster_size"), straightEnd.weights().keySet().toString());
 
         Path crashed = tmp.resolve("crashed");
-        TrainListener crash = new TrainListener() {
-            @Override
-            public void onStep(StepProgress p) {
-                if (p.globalStep() == 10) {
-                    throw new Crash();
-                }
-            }
-        };
-        assertThrows(Crash.class, () -> TrainingRun.run(config(), Runs.data(), crashed, false, crash));
+        Runs.crashAfter(config(), crashed, 10);
         Runs.Recorder resumed = new Runs.Recorder();
         TrainingRun.resume(crashed, Runs.data(), resumed);
         assertEquals(List.of("checkpoints/epoch-0002-batch-0004@9"), resumed.resumedFrom);
