@@ -30,13 +30,13 @@ vf="$here/vaeforge"
 known=(vae beta-vae capacity-vae cvae vqvae vaegan)
 
 # Epochs per family on the default DATA: about 5 minutes of training each on 2 quiet cores, from the
-# images/s measured in short runs (docs/FAMILIES.md, "Calibration"). Fixed, so reruns are identical.
-# The five non-GAN families cost the same per image (same conv stages; the vqvae's quantizer is a
-# 16 x 64 distance table per image): 126-143 images/s at load 2.2, so an epoch of 3686 images plus its
-# test pass takes 27-30 s and 10 epochs 4.5-5 minutes.
-# vaegan: a step runs three backward passes and a discriminator over 3N images; at 64x64 one epoch
-# (57 steps) is about 5 minutes on 2 quiet cores.
-declare -A epochs_for=([vae]=10 [beta-vae]=10 [capacity-vae]=10 [cvae]=10 [vqvae]=10 [vaegan]=1)
+# images/s measured on a quiet machine (docs/FAMILIES.md, "Calibration"). Fixed, so reruns are identical.
+# The five non-GAN families cost about the same per image (same conv stages; the vqvae's quantizer is
+# a 16 x 64 distance table per image): since the training speed-ups of issue 6, ~210 images/s, so an
+# epoch of 3686 images plus its test pass and checkpoint takes ~18 s and 16 epochs ~4.8 minutes.
+# vaegan: a step runs three backward passes and a discriminator over 3N images: ~32 images/s, ~2
+# minutes an epoch, so 2 epochs (114 steps).
+declare -A epochs_for=([vae]=16 [beta-vae]=16 [capacity-vae]=16 [cvae]=16 [vqvae]=16 [vaegan]=2)
 
 # The family's own cells, as a jq expression over the last metrics.jsonl line (input), the run's
 # config ($c), the evaluation's metrics.json ($e) and r(x; k) (round x to 1/k):
