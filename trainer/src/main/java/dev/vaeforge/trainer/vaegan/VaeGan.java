@@ -21,7 +21,9 @@ import dev.vaeforge.trainer.nn.Scalars;
  * names start with {@code 01encoder}, {@code 02decoder}, {@code 03discriminator}: the training step
  * routes each network's own loss to it by that prefix).
  *
- * <p>x[N,C,H,W] -> [logits[N,C,H,W], mu[N,D], logvar[N,D], dLogits[3N,1], dFeatures[3N,F,h,w]].
+ * <p>x[N,C,H,W] -> [logits[N,C,H,W], mu[N,D], logvar[N,D], dLogits[3N,1], dFeatures[3N,F,h,w],
+ * dLogitsDetached[3N,1]]; the last holds the same values as dLogits but, while training, carries no
+ * gradient into the decoder (the discriminator's loss is taken on it).
  * z = mu + exp(logvar/2) eps while training (z = mu in inference), z_p ~ N(0, I) from the engine's
  * seeded generator, and the decoder runs once on [z; z_p]. The discriminator runs once on
  * [x; x_tilde; x_p] (x_tilde = sigmoid of the reconstruction logits, x_p = sigmoid of the prior
@@ -84,7 +86,21 @@ public final class VaeGan extends AbstractBlock {
         NDList halves = logits.split(new long[] {n});
         NDArray generated = ai.djl.nn.Activation.sigmoid(logits);
         NDList d = discriminator.forward(ps, new NDList(NDArrays.concat(new NDList(x, generated))), training, params);
-        return new NDList(halves.get(0), mu, logvar, d.get(0), d.get(1));
+        NDArray forDisc = training ? logitsOnDetached(ps, x, generated, params) : d.get(0);
+        return new NDList(halves.get(0), mu, logvar, d.get(0), d.get(1), forDisc);
+    }
+
+    /**
+     * The discriminator's logits on [x; x_tilde; x_p] again, with the generated images cut from the
+     * graph: the discriminator's own loss is taken on these, so its backward pass stops at the
+     * discriminator instead of running on through the decoder (2N images) and the encoder, whose
+     * gradients from that loss would be thrown away. Same inputs, weights and batch, so the logits
+     * equal the first pass's; this pass leaves the batch-norm running statistics alone, so they move
+     * once per step as before.
+     */
+    private NDArray logitsOnDetached(ParameterStore ps, NDArray x, NDArray generated, PairList<String, Object> params) {
+        NDArray in = NDArrays.concat(new NDList(x, generated.stopGradient()));
+        return discriminator.trainingLogitsLeavingStateAlone(ps, in, params);
     }
 
     @Override
@@ -100,6 +116,7 @@ public final class VaeGan extends AbstractBlock {
         long n = inputShapes[0].get(0);
         Shape latent = new Shape(n, config.latentDim());
         long[] f = config.featureShape();
-        return new Shape[] {inputShape(n), latent, latent, new Shape(3 * n, 1), new Shape(3 * n, f[0], f[1], f[2])};
+        return new Shape[] {inputShape(n), latent, latent, new Shape(3 * n, 1), new Shape(3 * n, f[0], f[1], f[2]),
+            new Shape(3 * n, 1)};
     }
 }

@@ -60,18 +60,23 @@ public final class VaeGanLoss implements Objective {
         long n = logits.getShape().get(0);
         NDArray perDim = VaeLoss.klPerDimension(outputs.get(1), outputs.get(2));
         NDArray kl = perDim.sum(new int[] {1});
+        // the decoder's term on the logits that lead back into the decoder; the discriminator's own
+        // loss on the same values from the pass that does not (output 5)
         NDList d = outputs.get(3).reshape(3, n).split(3);
-        NDArray dx = d.get(0).squeeze(0);
         NDArray dRec = d.get(1).squeeze(0);
         NDArray dPrior = d.get(2).squeeze(0);
+        NDList dd = outputs.get(outputs.size() > 5 ? 5 : 3).reshape(3, n).split(3);
+        NDArray ddx = dd.get(0).squeeze(0);
+        NDArray ddRec = dd.get(1).squeeze(0);
+        NDArray ddPrior = dd.get(2).squeeze(0);
         NDArray f = outputs.get(4);
         NDList fs = f.reshape(3, n, -1).split(3);
         // the real image's features carry no gradient any loss needs (D's loss does not use them)
         NDArray llike = Scalars.mul(fs.get(0).squeeze(0).stopGradient().sub(fs.get(1).squeeze(0)).square()
                 .sum(new int[] {1}), 0.5);
-        NDArray real = softplus(dx.neg());
-        NDArray fakeRec = softplus(dRec);
-        NDArray fakePrior = softplus(dPrior);
+        NDArray real = softplus(ddx.neg());
+        NDArray fakeRec = softplus(ddRec);
+        NDArray fakePrior = softplus(ddPrior);
         NDArray disc = real.add(fakeRec).add(fakePrior);
         NDArray gen = softplus(dRec.neg()).add(softplus(dPrior.neg()));
         NDArray encoder = kl.add(llike).mean();

@@ -14,6 +14,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
@@ -22,6 +23,7 @@ import dev.vaeforge.runtime.data.ArrayDataset;
 import dev.vaeforge.trainer.engine.EngineSetup;
 import dev.vaeforge.trainer.loss.LossTerms;
 import dev.vaeforge.trainer.model.VaeGanConfig;
+import dev.vaeforge.trainer.vaegan.Discriminator;
 import dev.vaeforge.trainer.vaegan.VaeGan;
 import dev.vaeforge.trainer.vaegan.VaeGanLoss;
 import java.util.LinkedHashMap;
@@ -31,7 +33,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The VAE-GAN step: each network follows the gradient of its own loss only (three optimisers), the
- * equilibrium rule skips a network's update without touching its weights or its Adam state, and a few
+ * discriminator's loss does no backward work beyond the discriminator, the equilibrium rule skips a network's update without touching its weights or its Adam state, and a few
  * epochs on tiny shapes improve the reconstruction.
  */
 class VaeGanTrainingTest {
@@ -106,6 +108,70 @@ class VaeGanTrainingTest {
             assertEquals(Map.of("encoder", 1, "decoder", 1, "discriminator", 1), s.optimizer().groupUpdates());
             assertEquals(1.0, s.lastExtras().get("discriminatorUpdated"));
         }
+    }
+
+    /**
+     * The discriminator's loss is differentiated through a second discriminator pass on detached
+     * images, so its gradient ends at the discriminator: the decoder and the encoder get none from it
+     * (their backward work for it is not done), while the discriminator gets a gradient.
+     */
+    @Test
+    void theDiscriminatorsLossStopsAtTheDiscriminator() {
+        VaeGanConfig model = TinyShapes.vaegan(false);
+        TrainConfig c = config(model);
+        try (TrainingSession s = new TrainingSession(c, Device.cpu()); Reference ref = new Reference(c)) {
+            BatchLoader.Batch b;
+            try (BatchLoader l = s.trainBatches(TinyShapes.dataset(64, 1), 1, 0)) {
+                b = l.next();
+            }
+            Map<String, float[]> g = ref.gradients(b, StepNoise.seed(c.seed(), 1, 1), "discriminator", false);
+            int discriminatorNonZero = 0;
+            for (Map.Entry<String, float[]> e : g.entrySet()) {
+                boolean disc = Families.network(model, e.getKey()).equals("discriminator");
+                float max = 0;
+                for (float v : e.getValue()) {
+                    max = Math.max(max, Math.abs(v));
+                }
+                if (disc) {
+                    discriminatorNonZero += max > 0 ? 1 : 0;
+                } else {
+                    assertEquals(0f, max, "the discriminator's loss reached " + e.getKey());
+                }
+            }
+            assertTrue(discriminatorNonZero > 4, "discriminator parameters with a gradient: " + discriminatorNonZero);
+        }
+    }
+
+    /**
+     * The second pass gives the logits of a training-mode forward pass bit for bit and leaves the
+     * batch-norm running statistics alone (a normal training forward moves them).
+     */
+    @Test
+    void theSecondDiscriminatorPassEqualsTheFirstAndKeepsTheStatistics() {
+        VaeGanConfig model = TinyShapes.vaegan(false);
+        try (Reference ref = new Reference(config(model)); NDManager m = ref.trainer.getManager().newSubManager()) {
+            Discriminator d = ((VaeGan) ref.model.getBlock()).discriminator();
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.randomUniform(0, 1, new Shape(model.imageShape().batchShape(12)));
+            Map<String, float[]> stats = runningStatistics(d);
+            assertFalse(stats.isEmpty());
+            float[] second = d.trainingLogitsLeavingStateAlone(ps, x, null).toFloatArray();
+            runningStatistics(d).forEach((k, v) -> assertArrayEquals(stats.get(k), v, "left alone: " + k));
+            float[] first = d.forward(ps, new NDList(x), true).get(0).toFloatArray();
+            assertArrayEquals(first, second);
+            runningStatistics(d).forEach((k, v) -> assertFalse(java.util.Arrays.equals(stats.get(k), v),
+                    "a training forward pass moves " + k));
+        }
+    }
+
+    private static Map<String, float[]> runningStatistics(Discriminator d) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (Pair<String, Parameter> p : d.getParameters()) {
+            if (!p.getValue().requiresGradient()) {
+                out.put(p.getKey(), p.getValue().getArray().toFloatArray());
+            }
+        }
+        return out;
     }
 
     @Test
