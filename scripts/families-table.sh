@@ -34,9 +34,9 @@ known=(vae beta-vae capacity-vae cvae vqvae vaegan)
 # The five non-GAN families cost about the same per image (same conv stages; the vqvae's quantizer is
 # a 16 x 64 distance table per image): since the training speed-ups of issue 6, ~210 images/s, so an
 # epoch of 3686 images plus its test pass and checkpoint takes ~18 s and 16 epochs ~4.8 minutes.
-# vaegan: a step runs three backward passes and a discriminator over 3N images: ~32 images/s, ~2
-# minutes an epoch, so 2 epochs (114 steps).
-declare -A epochs_for=([vae]=16 [beta-vae]=16 [capacity-vae]=16 [cvae]=16 [vqvae]=16 [vaegan]=2)
+# vaegan: a step runs three backward passes and two discriminator passes over 3N images: ~37
+# images/s, ~100 s an epoch, so 3 epochs (171 steps).
+declare -A epochs_for=([vae]=16 [beta-vae]=16 [capacity-vae]=16 [cvae]=16 [vqvae]=16 [vaegan]=3)
 
 # The family's own cells, as a jq expression over the last metrics.jsonl line (input), the run's
 # config ($c), the evaluation's metrics.json ($e) and r(x; k) (round x to 1/k):
