@@ -27,7 +27,9 @@ import java.util.Set;
  * bce(l, 1) = softplus(-l) and bce(l, 0) = softplus(l) for a logit l. The decoder's adversarial term is
  * the non-saturating form of -L_GAN (Goodfellow et al. 2014): the generator maximises log D(G(z))
  * instead of minimising log(1 - D(G(z))), which has the same fixed point and does not vanish while the
- * discriminator wins, as it does early on.
+ * discriminator wins, as it does early on. L_disc reads the logits of the discriminator's pass on
+ * detached images ({@link VaeGan}'s output 5), the decoder's term those of the pass that leads back
+ * into the decoder (output 3); their values are equal.
  *
  * <p>{@link LossTerms#total()} is the encoder's loss, a negative ELBO in the discriminator's feature
  * space: it is what the test split is scored with, so "best" checkpoints are the best encoders. The
@@ -65,7 +67,7 @@ public final class VaeGanLoss implements Objective {
         NDList d = outputs.get(3).reshape(3, n).split(3);
         NDArray dRec = d.get(1).squeeze(0);
         NDArray dPrior = d.get(2).squeeze(0);
-        NDList dd = outputs.get(outputs.size() > 5 ? 5 : 3).reshape(3, n).split(3);
+        NDList dd = outputs.get(5).reshape(3, n).split(3);
         NDArray ddx = dd.get(0).squeeze(0);
         NDArray ddRec = dd.get(1).squeeze(0);
         NDArray ddPrior = dd.get(2).squeeze(0);

@@ -35,13 +35,16 @@ class VaeGanLossTest {
                     m.create(new float[] {0f}, new Shape(1, 1)),
                     m.create(new float[] {2, -1, 0.5f}, new Shape(3, 1)),
                     // features of x, of its reconstruction and of the prior sample, [3, 1, 1, 2]
-                    m.create(new float[] {1, 2, 0, 2, 5, 5}, new Shape(3, 1, 1, 2)));
+                    m.create(new float[] {1, 2, 0, 2, 5, 5}, new Shape(3, 1, 1, 2)),
+                    // the discriminator's logits from its pass on detached images: equal to output 3 in a
+                    // real step; different here, so the test pins which loss reads which
+                    m.create(new float[] {1, -2, 0.25f}, new Shape(3, 1)));
             LossTerms t = new VaeGanLoss(c).compute(x, out);
             double kl = 0.5 * (0.25 + 1 - 0 - 1);
             double llike = 0.5 * (1 * 1 + 0);
-            double real = softplus(-2);
-            double fakeRec = softplus(-1);
-            double fakePrior = softplus(0.5);
+            double real = softplus(-1);
+            double fakeRec = softplus(-2);
+            double fakePrior = softplus(0.25);
             double gen = softplus(1) + softplus(-0.5);
             assertEquals(kl + llike, t.total().getFloat(), 1e-6);
             assertEquals(llike, t.reconstruction().getFloat(), 1e-6);
