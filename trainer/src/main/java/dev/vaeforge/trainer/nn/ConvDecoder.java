@@ -24,6 +24,17 @@ public final class ConvDecoder {
         int top = widths.get(widths.size() - 1);
         b.add(Linear.builder().setUnits((long) top * bottleneck * bottleneck).build());
         b.add(new Reshape(top, bottleneck, bottleneck));
+        return addUpStages(b, widths, channels);
+    }
+
+    /**
+     * Appends the decoder's stages to {@code b}: per width, in reverse order, nearest x2 upsampling,
+     * 3x3 conv, batch norm and LeakyReLU 0.2, then a 3x3 conv to {@code channels} logits; a feature
+     * map [N, last width, h, w] becomes logits [N, channels, h 2^k, w 2^k] for k widths.
+     *
+     * @return {@code b}
+     */
+    public static SequentialBlock addUpStages(SequentialBlock b, List<Integer> widths, int channels) {
         for (int i = widths.size() - 1; i >= 0; i--) {
             int out = i > 0 ? widths.get(i - 1) : widths.get(0);
             b.add(new UpsampleNearest(2));

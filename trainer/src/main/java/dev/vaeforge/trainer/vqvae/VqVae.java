@@ -7,13 +7,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.vaeforge.trainer.model.VqVaeConfig;
-import dev.vaeforge.trainer.nn.Activation;
+import dev.vaeforge.trainer.nn.ConvDecoder;
 import dev.vaeforge.trainer.nn.ConvEncoder;
-import dev.vaeforge.trainer.nn.UpsampleNearest;
 import java.util.List;
 
 /**
@@ -49,16 +47,7 @@ public final class VqVae extends AbstractBlock {
 
     /** z_q[N,D,h,w] -> logits[N,C,H,W]. */
     public static SequentialBlock buildDecoder(List<Integer> widths, int channels) {
-        SequentialBlock b = new SequentialBlock();
-        for (int i = widths.size() - 1; i >= 0; i--) {
-            int out = i > 0 ? widths.get(i - 1) : widths.get(0);
-            b.add(new UpsampleNearest(2));
-            b.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(out).build());
-            b.add(BatchNorm.builder().build());
-            b.add(Activation.leakyRelu(0.2f));
-        }
-        b.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(channels).build());
-        return b;
+        return ConvDecoder.addUpStages(new SequentialBlock(), widths, channels);
     }
 
     public VqVaeConfig config() {
