@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.vaeforge.runtime.data.ArrayDataset;
 import dev.vaeforge.runtime.data.ImageDataset;
 import dev.vaeforge.runtime.data.ImageShape;
+import dev.vaeforge.trainer.model.ModelConfig;
 import dev.vaeforge.trainer.train.Squares;
 import dev.vaeforge.trainer.train.StepProgress;
 import dev.vaeforge.trainer.train.TrainConfig;
@@ -32,6 +33,15 @@ final class Runs {
 
     static TrainConfig.Builder config() {
         return Squares.config().optEpochs(EPOCHS).optCheckpointEvery(2).optKeepCheckpoints(2);
+    }
+
+    /**
+     * A family's run over {@link #data()} with the shared schedule: {@link #EPOCHS} epochs of 5 batches
+     * of 16, a checkpoint every 2 batches, the last 2 kept.
+     */
+    static TrainConfig config(ModelConfig model, double learningRate, long seed) {
+        return TrainConfig.builder(model, "squares").optEpochs(EPOCHS).optBatchSize(16).optLearningRate(learningRate)
+                .optSeed(seed).optKeepCheckpoints(2).optTestFraction(0.2).optCheckpointEvery(2).build();
     }
 
     static ArrayDataset data() {

@@ -32,8 +32,7 @@ class VaeGanRunTest {
     static TrainConfig config() {
         VaeGanConfig model = new VaeGanConfig(1, 16, 4, List.of(8, 16), Likelihood.BERNOULLI, 0, List.of(8, 16), null,
                 0.05, true, null, null);
-        return TrainConfig.builder(model, "squares").optEpochs(Runs.EPOCHS).optBatchSize(16).optLearningRate(2e-3)
-                .optSeed(13).optKeepCheckpoints(2).optTestFraction(0.2).optCheckpointEvery(2).build();
+        return Runs.config(model, 2e-3, 13);
     }
 
     @Test

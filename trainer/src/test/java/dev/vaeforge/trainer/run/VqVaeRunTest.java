@@ -33,8 +33,7 @@ class VqVaeRunTest {
     static TrainConfig config() {
         VqVaeConfig model = new VqVaeConfig(1, 16, List.of(8, 16), Likelihood.BERNOULLI, 0, 16, 4, null, true, null,
                 null, 3);
-        return TrainConfig.builder(model, "squares").optEpochs(Runs.EPOCHS).optBatchSize(16).optLearningRate(3e-3)
-                .optSeed(11).optKeepCheckpoints(2).optTestFraction(0.2).optCheckpointEvery(2).build();
+        return Runs.config(model, 3e-3, 11);
     }
 
     @Test
