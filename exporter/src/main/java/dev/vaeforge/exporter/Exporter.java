@@ -30,6 +30,7 @@ import dev.vaeforge.trainer.model.ModelConfig;
 import dev.vaeforge.trainer.model.VaeConfig;
 import dev.vaeforge.trainer.model.VaeGanConfig;
 import dev.vaeforge.trainer.model.VqVaeConfig;
+import dev.vaeforge.trainer.nn.ConvEncoder;
 import dev.vaeforge.trainer.vaegan.VaeGan;
 import dev.vaeforge.trainer.vqvae.VqVae;
 import dev.vaeforge.trainer.vae.ConvVae;
@@ -223,23 +224,33 @@ public final class Exporter {
     }
 
     private static GraphSet vae(VaeConfig v, ConvVae vae, Map<String, String> metadata, Random rnd, int b) {
-        ImageShape s = v.imageShape();
-        byte[] enc = VaeGraphs.encoder(vae, metadata).toByteArray();
-        byte[] dec = VaeGraphs.decoder(vae, metadata).toByteArray();
         Map<GraphRole, byte[]> graphs = new EnumMap<>(GraphRole.class);
+        Map<String, Manifest.Graph> specs = new LinkedHashMap<>();
+        Map<String, Double> parity = new LinkedHashMap<>();
+        addEncoderDecoder(vae.encoder(), vae.decoder(), v, metadata, rnd, b, graphs, specs, parity);
+        return new GraphSet(graphs, specs, parity, new Manifest.Latent("vector", v.latentDim()), likelihood(v), null);
+    }
+
+    /**
+     * The Gaussian VAE's encoder x -> mu, logvar and decoder z -> x_hat graphs of the given blocks, their
+     * manifest entries and their parity (encoder on uniform random images, decoder on N(0, I) draws,
+     * in that order from {@code rnd}), added to the maps; shared by the vae and the vaegan.
+     */
+    private static void addEncoderDecoder(ConvEncoder encoder, Block decoder, VaeConfig v, Map<String, String> metadata,
+            Random rnd, int b, Map<GraphRole, byte[]> graphs, Map<String, Manifest.Graph> specs, Map<String, Double> parity) {
+        ImageShape s = v.imageShape();
+        byte[] enc = VaeGraphs.encoder(encoder, s, v.latentDim(), metadata).toByteArray();
+        byte[] dec = VaeGraphs.decoder(decoder, s, v.latentDim(), metadata).toByteArray();
         graphs.put(GraphRole.ENCODER, enc);
         graphs.put(GraphRole.DECODER, dec);
-        Map<String, Manifest.Graph> specs = new LinkedHashMap<>();
         specs.put("encoder", new Manifest.Graph(null, null, VaeGraphs.encoderInputs(s), VaeGraphs.encoderOutputs(v.latentDim())));
         specs.put("decoder", new Manifest.Graph(null, null, VaeGraphs.decoderInputs(v.latentDim()), VaeGraphs.decoderOutputs(s)));
-        Map<String, Double> parity = new LinkedHashMap<>();
-        parity.put("encoder", ParityCheck.maxAbsDifference(vae.encoder(), enc,
+        parity.put("encoder", ParityCheck.maxAbsDifference(encoder, enc,
                 List.of(new ParityCheck.Feed("x", uniform(rnd, b * s.size()), s.batchShape(b))),
                 List.of("mu", "logvar"), l -> l));
-        parity.put("decoder", ParityCheck.maxAbsDifference(vae.decoder(), dec,
+        parity.put("decoder", ParityCheck.maxAbsDifference(decoder, dec,
                 List.of(new ParityCheck.Feed("z", normal(rnd, b * v.latentDim()), new long[] {b, v.latentDim()})),
                 List.of("x_hat"), l -> new NDList(l.singletonOrThrow().getNDArrayInternal().sigmoid())));
-        return new GraphSet(graphs, specs, parity, new Manifest.Latent("vector", v.latentDim()), likelihood(v), null);
     }
 
     /**
@@ -249,25 +260,14 @@ public final class Exporter {
     private static GraphSet vaegan(VaeGanConfig c, VaeGan gan, Map<String, String> metadata, Random rnd, int b) {
         VaeConfig v = c.architecture();
         ImageShape s = v.imageShape();
-        byte[] enc = VaeGraphs.encoder(gan.encoder(), s, v.latentDim(), metadata).toByteArray();
-        byte[] dec = VaeGraphs.decoder(gan.decoder(), s, v.latentDim(), metadata).toByteArray();
-        byte[] disc = VaeGanGraphs.discriminator(gan.discriminator(), c, metadata).toByteArray();
         Map<GraphRole, byte[]> graphs = new EnumMap<>(GraphRole.class);
-        graphs.put(GraphRole.ENCODER, enc);
-        graphs.put(GraphRole.DECODER, dec);
-        graphs.put(GraphRole.DISCRIMINATOR, disc);
         Map<String, Manifest.Graph> specs = new LinkedHashMap<>();
-        specs.put("encoder", new Manifest.Graph(null, null, VaeGraphs.encoderInputs(s), VaeGraphs.encoderOutputs(v.latentDim())));
-        specs.put("decoder", new Manifest.Graph(null, null, VaeGraphs.decoderInputs(v.latentDim()), VaeGraphs.decoderOutputs(s)));
+        Map<String, Double> parity = new LinkedHashMap<>();
+        addEncoderDecoder(gan.encoder(), gan.decoder(), v, metadata, rnd, b, graphs, specs, parity);
+        byte[] disc = VaeGanGraphs.discriminator(gan.discriminator(), c, metadata).toByteArray();
+        graphs.put(GraphRole.DISCRIMINATOR, disc);
         specs.put("discriminator", new Manifest.Graph(null, null, VaeGraphs.encoderInputs(s),
                 VaeGanGraphs.discriminatorOutputs(c)));
-        Map<String, Double> parity = new LinkedHashMap<>();
-        parity.put("encoder", ParityCheck.maxAbsDifference(gan.encoder(), enc,
-                List.of(new ParityCheck.Feed("x", uniform(rnd, b * s.size()), s.batchShape(b))),
-                List.of("mu", "logvar"), l -> l));
-        parity.put("decoder", ParityCheck.maxAbsDifference(gan.decoder(), dec,
-                List.of(new ParityCheck.Feed("z", normal(rnd, b * v.latentDim()), new long[] {b, v.latentDim()})),
-                List.of("x_hat"), l -> new NDList(l.singletonOrThrow().getNDArrayInternal().sigmoid())));
         parity.put("discriminator", ParityCheck.maxAbsDifference(gan.discriminator(), disc,
                 List.of(new ParityCheck.Feed("x", uniform(rnd, b * s.size()), s.batchShape(b))),
                 List.of("logit", "features"), l -> l));

@@ -9,7 +9,6 @@ import dev.vaeforge.runtime.onnx.DType;
 import dev.vaeforge.runtime.onnx.GraphBuilder;
 import dev.vaeforge.runtime.onnx.proto.Onnx.ModelProto;
 import dev.vaeforge.trainer.nn.ConvEncoder;
-import dev.vaeforge.trainer.vae.ConvVae;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,14 +35,6 @@ final class VaeGraphs {
 
     static List<TensorSpec> decoderOutputs(ImageShape s) {
         return List.of(new TensorSpec("x_hat", "float32", new long[] {-1, s.channels(), s.height(), s.width()}));
-    }
-
-    static ModelProto encoder(ConvVae vae, Map<String, String> metadata) {
-        return encoder(vae.encoder(), vae.config().imageShape(), vae.config().latentDim(), metadata);
-    }
-
-    static ModelProto decoder(ConvVae vae, Map<String, String> metadata) {
-        return decoder(vae.decoder(), vae.config().imageShape(), vae.config().latentDim(), metadata);
     }
 
     /** x[N,C,H,W] -> mu, logvar of any family built on {@link ConvEncoder} (vae, vaegan). */
