@@ -39,18 +39,40 @@ public class VaeforgeException extends RuntimeException {
     }
 
     private final Code code;
+    private final java.util.List<String> parameters;
 
     public VaeforgeException(Code code, String message) {
-        super(message);
-        this.code = code;
+        this(code, message, null, java.util.List.of());
     }
 
     public VaeforgeException(Code code, String message, Throwable cause) {
+        this(code, message, cause, java.util.List.of());
+    }
+
+    private VaeforgeException(Code code, String message, Throwable cause, java.util.List<String> parameters) {
         super(message, cause);
         this.code = code;
+        this.parameters = java.util.List.copyOf(parameters);
+    }
+
+    /**
+     * A BAD_INPUT failure of the named parameters: {@code message} names them as written here
+     * ("steps must be >= 2, got 1"); a user interface may show each under its own spelling (a CLI flag,
+     * a request field), see {@link #parameters()}.
+     */
+    public static VaeforgeException badParameter(String message, String... parameters) {
+        return new VaeforgeException(Code.BAD_INPUT, message, null, java.util.List.of(parameters));
     }
 
     public Code code() {
         return code;
+    }
+
+    /**
+     * The parameters the message names, as they are spelled in it, first the one at fault; empty when
+     * the failure is not about a parameter.
+     */
+    public java.util.List<String> parameters() {
+        return parameters;
     }
 }

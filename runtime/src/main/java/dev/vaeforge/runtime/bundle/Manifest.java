@@ -42,17 +42,99 @@ public record Manifest(
     }
 
     /**
-     * "vector" with {@code dim}, or (vqvae) "grid": an h x w grid of codebook indices whose entries are
-     * {@code dim}-dimensional vectors, with {@code height}, {@code width} and {@code codebookSize}. The
-     * grid fields are optional and absent for vector latents, so older manifests read unchanged.
+     * The latent space (format v2). {@code kind}:
+     * <ul>
+     * <li>{@code gaussian}: q(z|x) is a diagonal Gaussian; {@code shape} is one item's latent without the
+     *     batch, [D] for a vector or [C, h, w] for a grid;
+     * <li>{@code codes}: a grid of codebook indices; {@code shape} is [h, w], each code a
+     *     {@code codeDim}-vector of a codebook of {@code codebookSize} entries;
+     * <li>{@code levels}: several latents, top first, each a {@link Latent} with a {@code name}.
+     * </ul>
+     * A v1 manifest's {@code {kind: vector, dim}} and {@code {kind: grid, dim, height, width,
+     * codebookSize}} are read into this form by {@code BundleReader}.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Latent(String kind, int dim, Integer height, Integer width, Integer codebookSize) {
-        public static final String VECTOR = "vector";
-        public static final String GRID = "grid";
+    public record Latent(String kind, long[] shape, Integer codeDim, Integer codebookSize, String name,
+                         List<Latent> levels) {
+        public static final String GAUSSIAN = "gaussian";
+        public static final String CODES = "codes";
+        public static final String LEVELS = "levels";
 
+        public Latent {
+            shape = shape == null ? null : shape.clone();
+            levels = levels == null ? null : List.copyOf(levels);
+        }
+
+        public static Latent gaussian(long... shape) {
+            return new Latent(GAUSSIAN, shape, null, null, null, null);
+        }
+
+        public static Latent codes(int height, int width, int codeDim, int codebookSize) {
+            return new Latent(CODES, new long[] {height, width}, codeDim, codebookSize, null, null);
+        }
+
+        @Override
+        public long[] shape() {
+            return shape == null ? null : shape.clone();
+        }
+
+        /** Values per item: the product of {@code shape} (a code grid: its number of positions). */
+        public int size() {
+            long n = 1;
+            for (long d : shape) {
+                n *= d;
+            }
+            return Math.toIntExact(n);
+        }
+
+        public boolean gaussian() {
+            return GAUSSIAN.equals(kind);
+        }
+
+        public boolean codes() {
+            return CODES.equals(kind);
+        }
+
+        // ---- transitional accessors in the v1 vocabulary; removed once every caller reads the v2 fields ----
+
+        /** @deprecated v1 vocabulary: the Gaussian's size or the code dimension. */
+        @Deprecated
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public int dim() {
+            return codes() ? codeDim : size();
+        }
+
+        /** @deprecated v1 vocabulary: the code grid's height. */
+        @Deprecated
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public Integer height() {
+            return codes() ? (int) shape[0] : null;
+        }
+
+        /** @deprecated v1 vocabulary: the code grid's width. */
+        @Deprecated
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public Integer width() {
+            return codes() ? (int) shape[1] : null;
+        }
+
+        /** @deprecated v1 vocabulary. */
+        @Deprecated
+        public static final String VECTOR = GAUSSIAN;
+        /** @deprecated v1 vocabulary. */
+        @Deprecated
+        public static final String GRID = CODES;
+
+        /** @deprecated v1 vocabulary: a Gaussian vector of {@code dim}. */
+        @Deprecated
         public Latent(String kind, int dim) {
-            this(kind, dim, null, null, null);
+            this(GAUSSIAN, new long[] {dim}, null, null, null, null);
+        }
+
+        /** @deprecated v1 vocabulary: a code grid. */
+        @Deprecated
+        public Latent(String kind, int dim, Integer height, Integer width, Integer codebookSize) {
+            this(CODES, new long[] {height, width}, dim, codebookSize, null, null);
         }
     }
 
