@@ -1,5 +1,6 @@
 package dev.vaeforge.runtime.condition;
 
+import dev.vaeforge.runtime.VaeforgeException;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -26,8 +27,8 @@ public final class Condition {
      */
     public static Condition label(ConditionSpec spec, String value) {
         if (spec.kind() != ConditionKind.LABELS) {
-            throw new IllegalArgumentException("--label: the model is conditioned on " + spec.describe()
-                    + ", not on labels; use --condition NAME=0|1,...");
+            throw VaeforgeException.badParameter("label: the model is conditioned on " + spec.describe()
+                    + ", not on labels; use condition NAME=0|1,...", "label", "condition");
         }
         String v = value == null ? "" : value.strip();
         int index = spec.names().indexOf(v);
@@ -38,8 +39,8 @@ public final class Condition {
                 index = -1;
             }
             if (index < 0 || index >= spec.dim()) {
-                throw new IllegalArgumentException("--label " + value + ": not a class of the model; allowed: 0.."
-                        + (spec.dim() - 1) + " or a name: " + spec.describe());
+                throw VaeforgeException.badParameter("label " + value + ": not a class of the model; allowed: 0.."
+                        + (spec.dim() - 1) + " or a name: " + spec.describe(), "label");
             }
         }
         float[] y = new float[spec.dim()];
@@ -54,8 +55,8 @@ public final class Condition {
      */
     public static Condition attributes(ConditionSpec spec, String assignments) {
         if (spec.kind() != ConditionKind.ATTRIBUTES) {
-            throw new IllegalArgumentException("--condition: the model is conditioned on " + spec.describe()
-                    + ", not on attributes; use --label INDEX|NAME");
+            throw VaeforgeException.badParameter("condition: the model is conditioned on " + spec.describe()
+                    + ", not on attributes; use label INDEX|NAME", "condition", "label");
         }
         float[] y = new float[spec.dim()];
         Set<String> seen = new HashSet<>();
@@ -67,15 +68,15 @@ public final class Condition {
                 String value = eq < 0 ? "" : item.substring(eq + 1).strip();
                 int i = spec.names().indexOf(name);
                 if (i < 0) {
-                    throw new IllegalArgumentException("--condition: unknown attribute '" + name + "'; allowed: "
-                            + String.join(", ", spec.names()));
+                    throw VaeforgeException.badParameter("condition: unknown attribute '" + name + "'; allowed: "
+                            + String.join(", ", spec.names()), "condition");
                 }
                 if (!value.equals("0") && !value.equals("1")) {
-                    throw new IllegalArgumentException("--condition: " + name + " needs =0 or =1, got '" + item.strip()
-                            + "'");
+                    throw VaeforgeException.badParameter("condition: " + name + " needs =0 or =1, got '" + item.strip()
+                            + "'", "condition");
                 }
                 if (!seen.add(name)) {
-                    throw new IllegalArgumentException("--condition: " + name + " is given twice");
+                    throw VaeforgeException.badParameter("condition: " + name + " is given twice", "condition");
                 }
                 y[i] = value.equals("1") ? 1f : 0f;
             }

@@ -44,8 +44,8 @@ public final class PairComparison {
                              int batchSize, Device device, Path out) {
         for (MetricName m : metrics) {
             if (!SUPPORTED.contains(m)) {
-                throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--metrics: '" + m.id()
-                        + "' needs a model; compare supports " + SUPPORTED.stream().map(MetricName::id).toList());
+                throw VaeforgeException.badParameter("metrics: '" + m.id() + "' needs a model; compare supports "
+                        + SUPPORTED.stream().map(MetricName::id).toList(), "metrics");
             }
         }
         if (a.size() != b.size() || a.size() != names.size() || a.size() == 0) {
@@ -53,8 +53,8 @@ public final class PairComparison {
                     + "on both sides, got " + a.size() + " and " + b.size());
         }
         if (!a.shape().equals(b.shape())) {
-            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "the two sets have " + a.shape() + " and "
-                    + b.shape() + " images; pass --resize to fit the second to the first");
+            throw VaeforgeException.badParameter("the two sets have " + a.shape() + " and " + b.shape() + " images; set"
+                    + " resize to fit the second to the first", "resize");
         }
         ImageShape shape = a.shape();
         Map<String, String> notComputed = new LinkedHashMap<>();
