@@ -9,11 +9,12 @@ import dev.vaeforge.runtime.data.ImageShape;
 import dev.vaeforge.runtime.model.CodeGrid;
 import dev.vaeforge.runtime.model.CodeGridHead;
 import dev.vaeforge.runtime.model.Discrimination;
+import dev.vaeforge.runtime.model.DiscriminatorHead;
 import dev.vaeforge.runtime.model.GaussianHead;
 import dev.vaeforge.runtime.model.Inputs;
+import dev.vaeforge.runtime.model.LatentHead;
 import dev.vaeforge.runtime.model.Model;
 import dev.vaeforge.runtime.model.Prior;
-import dev.vaeforge.runtime.model.Priors;
 import dev.vaeforge.runtime.model.Reconstruction;
 import dev.vaeforge.runtime.ops.Posterior;
 import dev.vaeforge.runtime.session.Device;
@@ -123,7 +124,7 @@ public final class VaeRuntime implements AutoCloseable {
 
     /** Values per item of a Gaussian latent; the code dimension D of a code grid. */
     public int latentDim() {
-        return model.codes().map(CodeGridHead::codeDim).orElseGet(() -> gaussian("latentDim").size());
+        return model.codes().map(CodeGridHead::codeDim).orElseGet(() -> model.requireGaussian("latentDim").size());
     }
 
     public int maxBatch() {
@@ -149,7 +150,7 @@ public final class VaeRuntime implements AutoCloseable {
         return model.codes().isPresent();
     }
 
-    /** Same as {@link #hasCodes()}. */
+    /** Same as {@link #hasCodes()} (today's name). */
     public boolean quantized() {
         return hasCodes();
     }
@@ -165,8 +166,8 @@ public final class VaeRuntime implements AutoCloseable {
 
     /** q(z|x, y) for {@code n} images; {@code y} [n, A] row-major for a conditioned bundle, null for the others. */
     public Posterior encode(float[] images, float[] y, int n) {
-        GaussianHead g = gaussian("encode");
-        requireEncoder();
+        GaussianHead g = model.requireGaussian("encode");
+        model.requireEncoder();
         Inputs.length("images", images, n, shape.size());
         checkCondition(y, n);
         return g.encode(images, y, n);
@@ -180,14 +181,8 @@ public final class VaeRuntime implements AutoCloseable {
     /** x_hat = decoder(z, y) for {@code n} latents; {@code y} [n, A] for a conditioned bundle, null for the others. */
     public float[] decode(float[] z, float[] y, int n) {
         checkCondition(y, n);
-        if (hasCodes()) {
-            CodeGridHead c = model.codes().get();
-            Inputs.length("latents", z, n, c.gridSize());
-            return c.decode(z, y, n);
-        }
-        GaussianHead g = gaussian("decode");
-        Inputs.length("latents", z, n, g.size());
-        return g.decode(z, y, n);
+        Inputs.length("latents", z, n, model.decoder().latentSize());
+        return model.decoder().decode(z, y, n);
     }
 
     /** Reconstructions by the latent head's point estimate (posterior mean, or nearest codes). */
@@ -202,33 +197,30 @@ public final class VaeRuntime implements AutoCloseable {
 
     /** Reconstructions with the posterior or the codes seen on the way (what an evaluation measures). */
     public Reconstruction reconstruction(float[] images, float[] y, int n) {
-        requireEncoder();
+        LatentHead head = model.requireEncoder();
         Inputs.length("images", images, n, shape.size());
         checkCondition(y, n);
-        return model.latent().reconstruct(images, y, n);
+        return head.reconstruct(images, y, n);
     }
 
     /** The discriminator on {@code n} images in [0,1]: each one's logit of being real, and its feature map. */
     public Verdict discriminate(float[] images, int n) {
-        if (!hasDiscriminator()) {
-            throw bad("discriminate applies to bundles with a discriminator graph; this one has "
-                    + bundle().roles().stream().map(r -> r.key()).toList());
-        }
+        DiscriminatorHead head = model.requireDiscriminator("discriminate");
         Inputs.length("images", images, n, shape.size());
-        Discrimination d = model.discriminator().get().discriminate(images, n);
+        Discrimination d = head.discriminate(images, n);
         return new Verdict(d.logits(), d.features(), d.featureShape(), d.n());
     }
 
     /** Code grids: the encoder's z_e [n, D, h, w] for {@code n} images. */
     public float[] encodeGrid(float[] images, int n) {
-        requireEncoder();
+        model.requireEncoder();
         Inputs.length("images", images, n, shape.size());
-        return codes("encodeGrid").encodeGrid(images, n);
+        return model.requireCodes("encodeGrid").encodeGrid(images, n);
     }
 
     /** Code grids: the quantizer graph on z_e [n, D, h, w]: the nearest code of every position and its vector. */
     public Codes quantize(float[] ze, int n) {
-        CodeGridHead c = codes("quantize");
+        CodeGridHead c = model.requireCodes("quantize");
         Inputs.length("z_e", ze, n, c.gridSize());
         CodeGrid q = c.quantize(ze, n);
         return new Codes(q.indices(), q.zq(), q.n());
@@ -236,24 +228,24 @@ public final class VaeRuntime implements AutoCloseable {
 
     /** Code grids: the codebook [K, D], row-major, from the quantizer graph's codebook output. */
     public float[] codebook() {
-        return codes("codebook").codebook();
+        return model.requireCodes("codebook").codebook();
     }
 
     /** Code grids: images decoded from code grids [n, h, w] (each index in 0..K-1). */
     public float[] decodeCodes(long[] indices, int n) {
-        return codes("decodeCodes").decodeCodes(indices, n);
+        return model.requireCodes("decodeCodes").decodeCodes(indices, n);
     }
 
     /** Code grids: {@code n} code grids [n, h, w] from the chosen prior, reproducible by {@code seed}. */
     public long[] sampleCodes(int n, long seed, CodeSampling prior) {
-        codes("sampleCodes");
+        model.requireCodes("sampleCodes");
         Inputs.samples(n);
         return codePrior(prior).sample(n, new Random(seed)).codes();
     }
 
     /** Code grids: the prior {@link #sample(int, long)} uses: empirical when the bundle has one, else uniform. */
     public CodeSampling defaultCodeSampling() {
-        codes("defaultCodeSampling");
+        model.requireCodes("defaultCodeSampling");
         return Manifest.Prior.CODES_EMPIRICAL.equals(prior().type()) ? CodeSampling.EMPIRICAL : CodeSampling.UNIFORM;
     }
 
@@ -264,20 +256,12 @@ public final class VaeRuntime implements AutoCloseable {
 
     /** The {@link Prior} a {@link CodeSampling} choice stands for. */
     public Prior codePrior(CodeSampling choice) {
-        CodeGridHead c = codes("codePrior");
-        if (choice == CodeSampling.UNIFORM) {
-            return Priors.uniformCodes(manifest().latent());
-        }
-        if (!Manifest.Prior.CODES_EMPIRICAL.equals(prior().type())) {
-            throw VaeforgeException.badParameter("this bundle has no empirical code prior (prior " + prior().type()
-                    + " over " + c.codebookSize() + " codes); set prior to uniform", "prior");
-        }
-        return prior();
+        return model.codePrior(choice == CodeSampling.EMPIRICAL);
     }
 
     /** {@code n} latents from the bundle's Gaussian prior, reproducible by {@code seed}. */
     public float[] priorSamples(int n, long seed) {
-        gaussian("priorSamples");
+        model.requireGaussian("priorSamples");
         Inputs.samples(n);
         return prior().sample(n, new Random(seed)).latents();
     }
@@ -315,7 +299,7 @@ public final class VaeRuntime implements AutoCloseable {
         if (steps < 2) {
             throw VaeforgeException.badParameter("steps must be >= 2, got " + steps, "steps");
         }
-        int d = gaussian("interpolate").size();
+        int d = model.requireGaussian("interpolate").size();
         Inputs.length("image a", a, 1, shape.size());
         Inputs.length("image b", b, 1, shape.size());
         float[] both = new float[2 * shape.size()];
@@ -339,27 +323,6 @@ public final class VaeRuntime implements AutoCloseable {
         } finally {
             opened.close();
         }
-    }
-
-    private GaussianHead gaussian(String what) {
-        return model.gaussian().orElseThrow(() -> bad(what + " needs a Gaussian latent; this bundle's latent is a grid"
-                + " of codes, with no posterior q(z|x) and no continuous latent to interpolate; use reconstruct, sample or"
-                + " codes"));
-    }
-
-    private CodeGridHead codes(String what) {
-        return model.codes().orElseThrow(() -> bad(what + " applies to bundles whose latent is a grid of codes; this"
-                + " one's is " + manifest().latent().kind()));
-    }
-
-    private void requireEncoder() {
-        if (!model.latent().canEncode()) {
-            throw bad("this bundle has no encoder graph; it can decode and sample only");
-        }
-    }
-
-    private static VaeforgeException bad(String message) {
-        return new VaeforgeException(VaeforgeException.Code.BAD_INPUT, message);
     }
 
     private void checkCondition(float[] y, int n) {

@@ -1,5 +1,6 @@
 package dev.vaeforge.runtime.model;
 
+import dev.vaeforge.runtime.VaeforgeException;
 import dev.vaeforge.runtime.bundle.Bundle;
 import dev.vaeforge.runtime.bundle.GraphRole;
 import dev.vaeforge.runtime.bundle.Manifest;
@@ -15,6 +16,7 @@ import java.util.Optional;
 public final class Model implements AutoCloseable {
     private final ModelSessions sessions;
     private final PixelMapping pixels;
+    private final Decoder decoder;
     private final LatentHead latent;
     private final DiscriminatorHead discriminator;
     private final Prior prior;
@@ -24,7 +26,7 @@ public final class Model implements AutoCloseable {
         this.sessions = sessions;
         Manifest m = sessions.manifest();
         this.pixels = PixelMapping.of(m.image());
-        Decoder decoder = new Decoder(sessions, pixels, maxBatch);
+        this.decoder = new Decoder(sessions, pixels, maxBatch);
         this.latent = m.latent().codes() ? new CodeGridHead(sessions, decoder, pixels, maxBatch)
                 : new GaussianHead(sessions, decoder, pixels, maxBatch);
         this.discriminator = sessions.has(GraphRole.DISCRIMINATOR) ? new DiscriminatorHead(sessions, pixels, maxBatch) : null;
@@ -51,6 +53,11 @@ public final class Model implements AutoCloseable {
         return pixels;
     }
 
+    /** The decoder graph: latents (a code grid's quantised z_q) to images. */
+    public Decoder decoder() {
+        return decoder;
+    }
+
     public LatentHead latent() {
         return latent;
     }
@@ -74,6 +81,51 @@ public final class Model implements AutoCloseable {
 
     public Optional<ConditionSpec> condition() {
         return Optional.ofNullable(condition);
+    }
+
+    /** The Gaussian head, or a BAD_INPUT naming {@code what} needed it. */
+    public GaussianHead requireGaussian(String what) {
+        return gaussian().orElseThrow(() -> bad(what + " needs a Gaussian latent; this bundle's latent is a grid of codes,"
+                + " with no posterior q(z|x) and no continuous latent to interpolate; use reconstruct, sample or codes"));
+    }
+
+    /** The code-grid head, or a BAD_INPUT naming {@code what} needed it. */
+    public CodeGridHead requireCodes(String what) {
+        return codes().orElseThrow(() -> bad(what + " applies to bundles whose latent is a grid of codes; this one's is "
+                + sessions.manifest().latent().kind()));
+    }
+
+    public DiscriminatorHead requireDiscriminator(String what) {
+        return discriminator().orElseThrow(() -> bad(what + " applies to bundles with a discriminator graph; this one"
+                + " has " + sessions.bundle().roles().stream().map(GraphRole::key).toList()));
+    }
+
+    /** The latent head, when the bundle has an encoder to feed it images. */
+    public LatentHead requireEncoder() {
+        if (!latent.canEncode()) {
+            throw bad("this bundle has no encoder graph; it can decode and sample only");
+        }
+        return latent;
+    }
+
+    /**
+     * A prior over codes by its {@link Prior#id()}: "uniform" (always available for a code grid) or
+     * "empirical" (only where the bundle has a fitted code prior).
+     */
+    public Prior codePrior(boolean empirical) {
+        CodeGridHead c = requireCodes("a code prior");
+        if (!empirical) {
+            return Priors.uniformCodes(sessions.manifest().latent());
+        }
+        if (!Manifest.Prior.CODES_EMPIRICAL.equals(prior.type())) {
+            throw VaeforgeException.badParameter("this bundle has no empirical code prior (prior " + prior.type()
+                    + " over " + c.codebookSize() + " codes); set prior to uniform", "prior");
+        }
+        return prior;
+    }
+
+    private static VaeforgeException bad(String message) {
+        return new VaeforgeException(VaeforgeException.Code.BAD_INPUT, message);
     }
 
     @Override
