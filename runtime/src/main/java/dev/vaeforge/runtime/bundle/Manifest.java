@@ -95,6 +95,19 @@ public record Manifest(
             return GAUSSIAN.equals(kind);
         }
 
+        /** Value equality, the shape compared element by element. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Latent l && java.util.Objects.equals(kind, l.kind) && java.util.Arrays.equals(shape, l.shape)
+                    && java.util.Objects.equals(codeDim, l.codeDim) && java.util.Objects.equals(codebookSize, l.codebookSize)
+                    && java.util.Objects.equals(name, l.name) && java.util.Objects.equals(levels, l.levels);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(kind, java.util.Arrays.hashCode(shape), codeDim, codebookSize, name, levels);
+        }
+
         public boolean codes() {
             return CODES.equals(kind);
         }
