@@ -150,7 +150,7 @@ public final class VaeRuntime implements AutoCloseable {
         return model.codes().isPresent();
     }
 
-    /** Same as {@link #hasCodes()} (today's name). */
+    /** Same as {@link #hasCodes()}. */
     public boolean quantized() {
         return hasCodes();
     }
@@ -299,21 +299,12 @@ public final class VaeRuntime implements AutoCloseable {
         if (steps < 2) {
             throw VaeforgeException.badParameter("steps must be >= 2, got " + steps, "steps");
         }
-        int d = model.requireGaussian("interpolate").size();
+        GaussianHead g = model.requireGaussian("interpolate");
+        model.requireEncoder();
         Inputs.length("image a", a, 1, shape.size());
         Inputs.length("image b", b, 1, shape.size());
-        float[] both = new float[2 * shape.size()];
-        System.arraycopy(a, 0, both, 0, shape.size());
-        System.arraycopy(b, 0, both, shape.size(), shape.size());
-        float[] mu = encode(both, Inputs.repeat(y, 2), 2).mu();
-        float[] z = new float[steps * d];
-        for (int s = 0; s < steps; s++) {
-            float t = s / (float) (steps - 1);
-            for (int j = 0; j < d; j++) {
-                z[s * d + j] = (1 - t) * mu[j] + t * mu[d + j];
-            }
-        }
-        return decode(z, Inputs.repeat(y, steps), steps);
+        checkCondition(Inputs.repeat(y, 2), 2);
+        return g.interpolate(a, b, steps, y);
     }
 
     @Override

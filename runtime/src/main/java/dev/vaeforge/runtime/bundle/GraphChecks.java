@@ -80,7 +80,12 @@ final class GraphChecks {
 
     private void checkEncoder(Manifest.Graph g, boolean codes) {
         String f = "graphs.encoder";
-        inputsOnly(g, f, TensorRole.IMAGE, TensorRole.CONDITION);
+        // a code grid's encoder and quantizer see the image only; a condition may enter its decoder
+        if (codes) {
+            inputsOnly(g, f, TensorRole.IMAGE);
+        } else {
+            inputsOnly(g, f, TensorRole.IMAGE, TensorRole.CONDITION);
+        }
         expect(f + ".inputs", required(g.input(TensorRole.IMAGE).orElse(null), f + ".inputs", TensorRole.IMAGE),
                 "float32", imageShape());
         if (codes) {

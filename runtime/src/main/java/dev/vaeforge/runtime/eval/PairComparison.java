@@ -7,6 +7,7 @@ import dev.vaeforge.runtime.data.ImageDataset;
 import dev.vaeforge.runtime.data.ImageShape;
 import dev.vaeforge.runtime.io.AtomicFiles;
 import dev.vaeforge.runtime.metrics.ImageQualityMetrics;
+import dev.vaeforge.runtime.model.Chunks;
 import dev.vaeforge.runtime.session.Device;
 import dev.vaeforge.runtime.session.Sessions;
 import java.io.IOException;
@@ -81,8 +82,7 @@ public final class PairComparison {
             idx[i] = i;
         }
         try (ImageQualityMetrics q = todo.contains(MetricName.SSIM) || todo.contains(MetricName.GMSD) ? quality(device) : null) {
-            for (int from = 0; from < n; from += batchSize) {
-                int k = Math.min(batchSize, n - from);
+            Chunks.forEach(n, batchSize, (from, k) -> {
                 float[] x = a.batch(idx, from, k);
                 float[] y = b.batch(idx, from, k);
                 Map<MetricName, double[]> v = PairMetrics.compute(x, y, k, shape, todo, q, lpips);
@@ -99,7 +99,7 @@ public final class PairComparison {
                     csv.append('\n');
                     rows.add(row);
                 }
-            }
+            });
         } catch (OrtException e) {
             throw new VaeforgeException(VaeforgeException.Code.IO, "ONNX Runtime failed: " + e.getMessage(), e);
         }

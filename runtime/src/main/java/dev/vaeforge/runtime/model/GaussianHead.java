@@ -87,6 +87,25 @@ public final class GaussianHead implements LatentHead {
         return decoder.decode(z, y, n);
     }
 
+    /**
+     * {@code steps} images decoded along the straight line between the posterior means of images
+     * {@code a} and {@code b} (both ends included), with one condition {@code y} [A] (or null) for all.
+     */
+    public float[] interpolate(float[] a, float[] b, int steps, float[] y) {
+        float[] both = new float[a.length + b.length];
+        System.arraycopy(a, 0, both, 0, a.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        float[] mu = encode(both, Inputs.repeat(y, 2), 2).mu();
+        float[] z = new float[steps * size];
+        for (int s = 0; s < steps; s++) {
+            float t = s / (float) (steps - 1);
+            for (int j = 0; j < size; j++) {
+                z[s * size + j] = (1 - t) * mu[j] + t * mu[size + j];
+            }
+        }
+        return decode(z, Inputs.repeat(y, steps), steps);
+    }
+
     @Override
     public Reconstruction reconstruct(float[] images, float[] y, int n) {
         Posterior q = encode(images, y, n);
