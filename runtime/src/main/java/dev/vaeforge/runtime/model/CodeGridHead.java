@@ -167,8 +167,7 @@ public final class CodeGridHead implements LatentHead {
 
     @Override
     public String noKlReason() {
-        return "not defined for a latent grid of codes: its posterior is a deterministic code (one-hot q(z|x)), so the"
-                + " KL against a uniform code prior is the constant h*w*log K, and there is no Gaussian latent whose"
-                + " ELBO could be estimated";
+        return "its posterior is a deterministic code (one-hot q(z|x)), so the KL against a uniform code prior is the"
+                + " constant h*w*log K, and there is no Gaussian latent whose ELBO could be estimated";
     }
 }

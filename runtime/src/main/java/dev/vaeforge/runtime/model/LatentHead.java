@@ -20,6 +20,6 @@ public interface LatentHead {
     /** What a generated sample x_g is compared with, for reports: "decoder(mu(x_g))". */
     String sampleCheckText();
 
-    /** Why the KL and ELBO are not defined for this latent; null when they are. */
+    /** Why the KL and ELBO are not defined for this latent ("its posterior is ..."); null when they are. */
     String noKlReason();
 }
