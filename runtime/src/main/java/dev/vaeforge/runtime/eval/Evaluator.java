@@ -74,8 +74,8 @@ public final class Evaluator {
         ImageShape shape = rt.imageShape();
         if (!data.shape().equals(shape)) {
             throw VaeforgeException.badParameter(dataset.spec() + " has " + data.shape() + " images but the bundle expects "
-                    + shape + " (channels x height x width); set resize to centre-crop and resize, or use data of the"
-                    + " model's size", "resize");
+                    + shape + " (channels x height x width); set resize to centre-crop and scale them, or use data of"
+                    + " the model's size", "resize");
         }
         int n = settings.limit() == null ? data.size() : Math.min(settings.limit(), data.size());
         if (lpips != null && settings.has(MetricName.LPIPS)) {

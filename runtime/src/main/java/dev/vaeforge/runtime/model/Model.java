@@ -118,8 +118,8 @@ public final class Model implements AutoCloseable {
             return Priors.uniformCodes(sessions.manifest().latent());
         }
         if (!Manifest.Prior.CODES_EMPIRICAL.equals(prior.type())) {
-            throw VaeforgeException.badParameter("this bundle has no empirical code prior (prior " + prior.type()
-                    + " over " + c.codebookSize() + " codes); set prior to uniform", "prior");
+            throw VaeforgeException.badParameter("prior empirical: this bundle has no fitted code distribution (its"
+                    + " manifest says " + prior.type() + " over " + c.codebookSize() + " codes); use uniform", "prior");
         }
         return prior;
     }

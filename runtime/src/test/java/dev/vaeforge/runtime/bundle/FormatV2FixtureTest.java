@@ -99,8 +99,8 @@ class FormatV2FixtureTest {
             VaeforgeException e = assertThrows(VaeforgeException.class, () -> rt.encode(x, 2));
             assertTrue(e.getMessage().startsWith("encode needs a Gaussian latent"), e.getMessage());
             e = assertThrows(VaeforgeException.class, () -> rt.sampleCodes(1, 1, VaeRuntime.CodeSampling.EMPIRICAL));
-            assertEquals("this bundle has no empirical code prior (prior codes-uniform over 2 codes); set prior to uniform",
-                    e.getMessage());
+            assertEquals("prior empirical: this bundle has no fitted code distribution (its manifest says codes-uniform"
+                    + " over 2 codes); use uniform", e.getMessage());
             assertEquals(List.of("prior"), e.parameters());
         }
     }
