@@ -23,14 +23,11 @@ import java.util.Optional;
 import java.util.Random;
 
 /**
- * The runtime's entry point: a verified bundle as a {@link Model}, with batched encode / decode /
- * reconstruct / sample / interpolate. Images are float NCHW in [0,1] (mapped to and from the bundle's
- * pixel range and decoder output kind by the model layer). What a bundle can do follows from its
- * manifest: {@link #hasGaussianLatent()}, {@link #hasCodes()}, {@link #hasDiscriminator()} and
- * {@link #condition()} (a conditioned bundle takes y[N, A] next to images or latents; {@link Condition}
- * builds one from a label or attribute names); a method whose capability is missing says so. Large
- * inputs are processed in chunks of {@link #maxBatch()}. Safe to use from several threads at once
- * (ORT sessions are); close it to free native memory.
+ * The runtime's façade over a verified bundle's {@link Model}: batched encode / decode / reconstruct /
+ * sample / interpolate on float NCHW images in [0,1]. What a bundle can do follows from its manifest
+ * ({@link #hasGaussianLatent()}, {@link #hasCodes()}, {@link #hasDiscriminator()}, {@link #condition()});
+ * a method whose capability is missing says so. Inputs go in chunks of {@link #maxBatch()}. Safe to use
+ * from several threads at once (ORT sessions are); close it to free native memory.
  *
  * <pre>{@code
  * try (VaeRuntime rt = VaeRuntime.open(Path.of("bundle"), Device.CPU)) {
@@ -65,8 +62,7 @@ public final class VaeRuntime implements AutoCloseable {
     }
 
     /** Code grids: indices [n, h, w] and their codebook vectors z_q [n, D, h, w]. */
-    public record Codes(long[] indices, float[] zq, int n) {
-    }
+    public record Codes(long[] indices, float[] zq, int n) { }
 
     /** A discriminator's verdict on a batch: logit[n] of "real image" and the feature map of each image. */
     public record Verdict(float[] logits, float[] features, long[] featureShape, int n) {
