@@ -6,8 +6,9 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * One condition vector y[A] chosen by a user (e.g. {@code --label 2}, {@code --condition
- * Smiling=1,Eyeglasses=0}), checked against a model's {@link ConditionSpec}. Immutable.
+ * One condition vector y[A] chosen by a user (parameter label, e.g. "2" or "heart", or parameter
+ * condition, e.g. "Smiling=1,Eyeglasses=0"), checked against a model's {@link ConditionSpec}; a bad
+ * value is a {@code VaeforgeException} naming that parameter. Immutable.
  */
 public final class Condition {
     private final ConditionSpec spec;
@@ -23,7 +24,7 @@ public final class Condition {
     /**
      * The one-hot vector of a class, given by index ("2") or by name ("heart").
      *
-     * @throws IllegalArgumentException naming the allowed values, also when {@code spec} is not labels
+     * @throws VaeforgeException (parameter label) naming the allowed values, also when {@code spec} is not labels
      */
     public static Condition label(ConditionSpec spec, String value) {
         if (spec.kind() != ConditionKind.LABELS) {
@@ -51,7 +52,7 @@ public final class Condition {
     /**
      * A multi-hot vector from {@code NAME=1,NAME=0,...}; attributes not named are 0.
      *
-     * @throws IllegalArgumentException naming the unknown name or bad value and the allowed ones
+     * @throws VaeforgeException (parameter condition) naming the unknown name or bad value and the allowed ones
      */
     public static Condition attributes(ConditionSpec spec, String assignments) {
         if (spec.kind() != ConditionKind.ATTRIBUTES) {
