@@ -61,7 +61,7 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        var wanted = MetricName.parseList(metrics, "--metrics");
+        var wanted = MetricName.parseList(metrics, "metrics");
         ImageDataset da = open(a, null);
         ImageDataset db = open(b, da.shape());
         List<String> names = new ArrayList<>();

@@ -30,7 +30,7 @@ final class ConditionOptions {
         }
         String flag = label != null ? "--label" : "--condition";
         if (spec.isEmpty()) {
-            throw bad(flag + " applies to cvae bundles only; this is a " + rt.bundle().family().id()
+            throw bad(flag + " applies to cvae bundles only; this is a " + rt.manifest().family()
                     + " bundle, which takes no condition");
         }
         if (label != null && condition != null) {

@@ -91,7 +91,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        EvalSettings settings = new EvalSettings(limit, batchSize, MetricName.parseList(metrics, "--metrics"), samples, seed);
+        EvalSettings settings = new EvalSettings(limit, batchSize, MetricName.parseList(metrics, "metrics"), samples, seed);
         Device dev = device.parse();
         checkDistinctNames();
         if (Files.exists(out) && !overwrite) {

@@ -4,7 +4,9 @@ import dev.vaeforge.runtime.Json;
 import dev.vaeforge.runtime.bundle.Bundle;
 import dev.vaeforge.runtime.bundle.BundleArchive;
 import dev.vaeforge.runtime.bundle.Manifest;
+import dev.vaeforge.runtime.bundle.TensorSpec;
 import dev.vaeforge.runtime.condition.ConditionSpec;
+import dev.vaeforge.runtime.model.Priors;
 import dev.vaeforge.runtime.session.BundleSessions;
 import dev.vaeforge.runtime.session.Device;
 import java.io.PrintWriter;
@@ -18,7 +20,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "Verify a bundle (hashes, graph signatures) and show its family, shapes, graphs, parity and provenance.")
+        description = "Verify a bundle (hashes, graph signatures) and show its family label, shapes, latent and prior, graphs"
+                + " with their tensor roles, parity and provenance.")
 final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -53,9 +56,9 @@ final class InspectCommand implements Callable<Integer> {
                 m.image().width(), fmt(m.image().pixelRange()[0]), fmt(m.image().pixelRange()[1]));
         out.printf("likelihood  %s%s%n", m.likelihood().type(),
                 m.likelihood().sigma() == null ? "" : " (sigma " + m.likelihood().sigma() + ")");
-        out.printf("latent      %s; prior %s%s%n", Manifest.Latent.GRID.equals(m.latent().kind())
-                ? ExportCommand.latent(m) : m.latent().kind() + ", dim " + m.latent().dim(), m.prior().type(),
+        out.printf("latent      %s; prior %s%s%n", latent(m.latent()), m.prior().type(),
                 m.prior().file() == null ? "" : " (" + m.prior().file() + ")");
+        out.printf("sampling    %s%n", Priors.of(b).description());
         if (m.conditioning() != null) {
             // the reader has validated it; the indices are what --label takes
             out.printf("condition   %s: y[N,%d] in both graphs%n", ConditionSpec.of(m.conditioning()).describe(),
@@ -68,6 +71,7 @@ final class InspectCommand implements Callable<Integer> {
             out.printf("  %-13s %s  sha256 %s%n", e.getKey(), g.file(), g.sha256().substring(0, 16) + "...");
             out.printf("    inputs    %s%n", g.inputs());
             out.printf("    outputs   %s%n", g.outputs());
+            out.printf("    roles     %s -> %s%n", roles(g.inputs()), roles(g.outputs()));
         }
         if (m.parity() != null) {
             out.printf("parity      max |ORT - DJL| %s on %d random inputs (tolerance %s)%n", m.parity().maxAbsError(),
@@ -87,6 +91,19 @@ final class InspectCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** "gaussian [10]", or "grid 4x4 of 64 codes, dim 16" for a latent grid of codes. */
+    static String latent(Manifest.Latent l) {
+        long[] s = l.shape();
+        return l.codes() ? "grid " + s[0] + "x" + s[1] + " of " + l.codebookSize() + " codes, dim " + l.codeDim()
+                : l.kind() + " " + java.util.Arrays.toString(s).replace(" ", "");
+    }
+
+    /** "x=image, y=condition", a reconstruction with its value kind: "x_hat=reconstruction (logits)". */
+    private static String roles(java.util.List<TensorSpec> tensors) {
+        return tensors.stream().map(t -> t.name() + "=" + t.role() + (t.values() == null ? "" : " (" + t.values() + ")"))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static String fmt(double d) {

@@ -77,8 +77,9 @@ final class SampleCommand implements Callable<Integer> {
                 x = rt.sample(count, seed, codes);
             } else {
                 if (prior != null) {
-                    throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--prior applies to vqvae bundles; this "
-                            + rt.bundle().family().id() + " bundle samples z ~ N(0, I)");
+                    throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--prior applies to bundles whose latent"
+                            + " is a grid of codes; this " + rt.manifest().family() + " bundle samples "
+                            + rt.prior().description());
                 }
                 x = rt.sample(count, seed, y);
             }

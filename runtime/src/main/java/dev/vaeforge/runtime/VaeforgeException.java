@@ -64,6 +64,11 @@ public class VaeforgeException extends RuntimeException {
         return new VaeforgeException(Code.BAD_INPUT, message, null, java.util.List.of(parameters));
     }
 
+    /** A failure of category {@code code} about the named parameters (see {@link #badParameter}). */
+    public static VaeforgeException ofParameters(Code code, String message, Throwable cause, String... parameters) {
+        return new VaeforgeException(code, message, cause, java.util.List.of(parameters));
+    }
+
     public Code code() {
         return code;
     }

@@ -32,14 +32,14 @@ public final class BundleWriter {
     }
 
     /**
-     * As {@link #write(Path, Manifest, Map, boolean)} with further files next to the graphs (a vqvae
+     * As {@link #write(Path, Manifest, Map, boolean)} with further files next to the graphs (a code-grid
      * bundle's code_prior.json), which the manifest lists with their sha256 itself.
      */
     public static Manifest write(Path target, Manifest manifest, Map<GraphRole, byte[]> graphs, Map<String, byte[]> files,
                                  boolean replace) {
         if (Files.exists(target) && !replace) {
-            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT,
-                    target + " already exists; choose another --out or pass --overwrite");
+            throw VaeforgeException.badParameter(target + " already exists; choose another out or pass overwrite", "out",
+                    "overwrite");
         }
         if (Files.exists(target) && !Files.isRegularFile(target.resolve(BundleFormat.MANIFEST))
                 && isNonEmptyDirectory(target)) {

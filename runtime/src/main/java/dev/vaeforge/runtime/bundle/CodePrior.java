@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The empirical code prior of a vqvae bundle ({@code code_prior.json}): for each position of the
+ * The empirical code prior of a code-grid bundle ({@code code_prior.json}): for each position of the
  * h x w code grid (row-major), how many training images the quantizer mapped to each of the K codes
  * at export. Sampling draws each position's code independently from its row (a factorised prior; the
  * paper fits an autoregressive PixelCNN prior, which vaeforge does not have). Counts, not

@@ -1,10 +1,19 @@
 package dev.vaeforge.runtime.bundle;
 
 import java.util.Locale;
+import java.util.Optional;
 
-/** The graphs of a bundle, by the role they play; the file is {@code <role>.onnx}. */
+/**
+ * The graphs of a bundle, by the role they play; the file is {@code <role>.onnx}. A bundle holds
+ * whichever of them its manifest lists; what the runtime can do follows from the roles present and
+ * their tensors' roles ({@link TensorRole}), never from the family label.
+ */
 public enum GraphRole {
-    ENCODER, DECODER, QUANTIZER, DISCRIMINATOR;
+    ENCODER, DECODER, QUANTIZER, DISCRIMINATOR,
+    /** Reserved for learned priors: noise -> latent samples. Not run by this runtime yet. */
+    PRIOR_SAMPLE,
+    /** Reserved for learned priors: latent -> log p(z). Not run by this runtime yet. */
+    PRIOR_LOG_PROB;
 
     /** The key in manifest.json's "graphs" object. */
     public String key() {
@@ -13,5 +22,20 @@ public enum GraphRole {
 
     public String fileName() {
         return key() + ".onnx";
+    }
+
+    /** Whether this runtime runs graphs of this role (the learned-prior roles are reserved). */
+    public boolean supported() {
+        return this != PRIOR_SAMPLE && this != PRIOR_LOG_PROB;
+    }
+
+    /** The role whose {@link #key()} is {@code key}, if any. */
+    public static Optional<GraphRole> fromKey(String key) {
+        for (GraphRole r : values()) {
+            if (r.key().equals(key)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -29,7 +29,11 @@ public record Manifest(
         Parity parity,
         Provenance provenance) {
 
-    /** Image shape and the pixel range the graphs use (always [0, 1]). */
+    /**
+     * Image shape and the pixel range [lo, hi] the graphs' image tensors use ([0, 1] for every bundle
+     * vaeforge writes; [-1, 1] is common elsewhere). The runtime's images are always in [0, 1] and it maps
+     * them to and from this range.
+     */
     public record Image(int channels, int height, int width, double[] pixelRange) {
         public ImageShape shape() {
             return new ImageShape(channels, height, width);
@@ -91,6 +95,19 @@ public record Manifest(
             return GAUSSIAN.equals(kind);
         }
 
+        /** Value equality, the shape compared element by element. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Latent l && java.util.Objects.equals(kind, l.kind) && java.util.Arrays.equals(shape, l.shape)
+                    && java.util.Objects.equals(codeDim, l.codeDim) && java.util.Objects.equals(codebookSize, l.codebookSize)
+                    && java.util.Objects.equals(name, l.name) && java.util.Objects.equals(levels, l.levels);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(kind, java.util.Arrays.hashCode(shape), codeDim, codebookSize, name, levels);
+        }
+
         public boolean codes() {
             return CODES.equals(kind);
         }
@@ -143,7 +160,7 @@ public record Manifest(
     }
 
     /**
-     * How to sample the latent: "standard-normal" is z ~ N(0, I) (vector latents). A vqvae bundle has
+     * How to sample the latent: "standard-normal" is z ~ N(0, I) (Gaussian latents). A code-grid latent has
      * "codes-uniform" (each position's code uniform over the codebook) or "codes-empirical": each
      * position's code from the code distribution fitted on the training set at export, stored in
      * {@code file} (code_prior.json, {@link CodePrior}) with its {@code sha256}; uniform sampling stays
@@ -162,6 +179,20 @@ public record Manifest(
 
     /** One graph file with its hash and its signature. */
     public record Graph(String file, String sha256, List<TensorSpec> inputs, List<TensorSpec> outputs) {
+        /** The input with {@code role} ({@link TensorRole}), if the graph has one. */
+        public java.util.Optional<TensorSpec> input(String role) {
+            return find(inputs, role);
+        }
+
+        /** The output with {@code role} ({@link TensorRole}), if the graph has one. */
+        public java.util.Optional<TensorSpec> output(String role) {
+            return find(outputs, role);
+        }
+
+        private static java.util.Optional<TensorSpec> find(List<TensorSpec> tensors, String role) {
+            return tensors == null ? java.util.Optional.empty()
+                    : tensors.stream().filter(t -> role.equals(t.role())).findFirst();
+        }
     }
 
     /** Largest |ORT - DJL| difference per graph measured at export, on {@code batch} random inputs. */

@@ -1,12 +1,14 @@
 package dev.vaeforge.runtime.condition;
 
+import dev.vaeforge.runtime.VaeforgeException;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 
 /**
- * One condition vector y[A] chosen by a user (e.g. {@code --label 2}, {@code --condition
- * Smiling=1,Eyeglasses=0}), checked against a model's {@link ConditionSpec}. Immutable.
+ * One condition vector y[A] chosen by a user (parameter label, e.g. "2" or "heart", or parameter
+ * condition, e.g. "Smiling=1,Eyeglasses=0"), checked against a model's {@link ConditionSpec}; a bad
+ * value is a {@code VaeforgeException} naming that parameter. Immutable.
  */
 public final class Condition {
     private final ConditionSpec spec;
@@ -22,12 +24,12 @@ public final class Condition {
     /**
      * The one-hot vector of a class, given by index ("2") or by name ("heart").
      *
-     * @throws IllegalArgumentException naming the allowed values, also when {@code spec} is not labels
+     * @throws VaeforgeException (parameter label) naming the allowed values, also when {@code spec} is not labels
      */
     public static Condition label(ConditionSpec spec, String value) {
         if (spec.kind() != ConditionKind.LABELS) {
-            throw new IllegalArgumentException("--label: the model is conditioned on " + spec.describe()
-                    + ", not on labels; use --condition NAME=0|1,...");
+            throw VaeforgeException.badParameter("label: the model is conditioned on " + spec.describe()
+                    + ", not on labels; use condition NAME=0|1,...", "label", "condition");
         }
         String v = value == null ? "" : value.strip();
         int index = spec.names().indexOf(v);
@@ -38,8 +40,8 @@ public final class Condition {
                 index = -1;
             }
             if (index < 0 || index >= spec.dim()) {
-                throw new IllegalArgumentException("--label " + value + ": not a class of the model; allowed: 0.."
-                        + (spec.dim() - 1) + " or a name: " + spec.describe());
+                throw VaeforgeException.badParameter("label " + value + ": not a class of the model; allowed: 0.."
+                        + (spec.dim() - 1) + " or a name: " + spec.describe(), "label");
             }
         }
         float[] y = new float[spec.dim()];
@@ -50,12 +52,12 @@ public final class Condition {
     /**
      * A multi-hot vector from {@code NAME=1,NAME=0,...}; attributes not named are 0.
      *
-     * @throws IllegalArgumentException naming the unknown name or bad value and the allowed ones
+     * @throws VaeforgeException (parameter condition) naming the unknown name or bad value and the allowed ones
      */
     public static Condition attributes(ConditionSpec spec, String assignments) {
         if (spec.kind() != ConditionKind.ATTRIBUTES) {
-            throw new IllegalArgumentException("--condition: the model is conditioned on " + spec.describe()
-                    + ", not on attributes; use --label INDEX|NAME");
+            throw VaeforgeException.badParameter("condition: the model is conditioned on " + spec.describe()
+                    + ", not on attributes; use label INDEX|NAME", "condition", "label");
         }
         float[] y = new float[spec.dim()];
         Set<String> seen = new HashSet<>();
@@ -67,15 +69,15 @@ public final class Condition {
                 String value = eq < 0 ? "" : item.substring(eq + 1).strip();
                 int i = spec.names().indexOf(name);
                 if (i < 0) {
-                    throw new IllegalArgumentException("--condition: unknown attribute '" + name + "'; allowed: "
-                            + String.join(", ", spec.names()));
+                    throw VaeforgeException.badParameter("condition: unknown attribute '" + name + "'; allowed: "
+                            + String.join(", ", spec.names()), "condition");
                 }
                 if (!value.equals("0") && !value.equals("1")) {
-                    throw new IllegalArgumentException("--condition: " + name + " needs =0 or =1, got '" + item.strip()
-                            + "'");
+                    throw VaeforgeException.badParameter("condition: " + name + " needs =0 or =1, got '" + item.strip()
+                            + "'", "condition");
                 }
                 if (!seen.add(name)) {
-                    throw new IllegalArgumentException("--condition: " + name + " is given twice");
+                    throw VaeforgeException.badParameter("condition: " + name + " is given twice", "condition");
                 }
                 y[i] = value.equals("1") ? 1f : 0f;
             }

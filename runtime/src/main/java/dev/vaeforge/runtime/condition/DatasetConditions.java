@@ -41,7 +41,7 @@ public final class DatasetConditions {
         };
     }
 
-    /** The same condition for every image (e.g. {@code --label 2} for a folder without classes). */
+    /** The same condition for every image (e.g. label 2 for a folder without classes). */
     public static DatasetConditions fixed(Condition c) {
         float[] y = c.vector();
         return new DatasetConditions(c.spec(), i -> y);

@@ -62,8 +62,8 @@ public final class EvalOutputs implements AutoCloseable {
     /** Refuses an existing output directory unless {@code overwrite}; then opens the staging area. */
     public static EvalOutputs create(Path target, boolean overwrite, Set<MetricName> metrics) {
         if (Files.exists(target) && !overwrite) {
-            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, target + " already exists; choose another --out "
-                    + "or pass --overwrite");
+            throw VaeforgeException.badParameter(target + " already exists; choose another out or pass overwrite", "out",
+                    "overwrite");
         }
         try {
             return new EvalOutputs(target, overwrite, metrics);

@@ -16,13 +16,13 @@ import java.util.Set;
 public record EvalSettings(Integer limit, int batchSize, Set<MetricName> metrics, int samples, long seed) {
     public EvalSettings {
         if (limit != null && limit < 1) {
-            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--limit must be >= 1, got " + limit);
+            throw VaeforgeException.badParameter("limit must be >= 1, got " + limit, "limit");
         }
         if (batchSize < 1 || batchSize > 4096) {
-            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--batch-size must be in 1..4096, got " + batchSize);
+            throw VaeforgeException.badParameter("batch-size must be in 1..4096, got " + batchSize, "batch-size");
         }
         if (samples < 0) {
-            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--samples must be >= 0, got " + samples);
+            throw VaeforgeException.badParameter("samples must be >= 0, got " + samples, "samples");
         }
         metrics = metrics.isEmpty() ? EnumSet.noneOf(MetricName.class) : EnumSet.copyOf(metrics);
     }

@@ -28,7 +28,7 @@ public record EvaluationResult(
         Map<String, String> files,
         CodeUsage codes) {
 
-    /** The metrics without code usage (every family but vqvae). */
+    /** The metrics without code usage (every latent but a grid of codes). */
     public EvaluationResult(String format, int formatVersion, boolean complete, String createdAt, BundleRef bundle,
                             DatasetRef dataset, SettingsRef settings, Map<String, RunningStats.Summary> reconstruction,
                             Map<String, RunningStats.Summary> generation, Map<String, String> notComputed,
@@ -39,7 +39,7 @@ public record EvaluationResult(
     }
 
     /**
-     * vqvae: how the evaluated images use the codebook: perplexity exp(H(p)) of the code frequencies p
+     * A code-grid latent: how the evaluated images use the codebook: perplexity exp(H(p)) of the code frequencies p
      * over all grid positions of all images, and the number of codes used at least once, of K.
      */
     public record CodeUsage(double perplexity, int codesUsed, int codebookSize, long positions, String prior) {
@@ -57,9 +57,10 @@ public record EvaluationResult(
     public record DatasetRef(String spec, String split, String description, String fingerprint, int images) {
     }
 
+    /** @param prior how generation samples were drawn (the prior's description, e.g. "z ~ N(0, I)") */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SettingsRef(Integer limit, int batchSize, List<String> metrics, int samples, long seed, String device,
-                              String lpipsModel) {
+                              String lpipsModel, String prior) {
     }
 
     /** Wall time of the reconstruction pass and of the generation pass, and images per second. */

@@ -13,6 +13,10 @@ import dev.vaeforge.runtime.data.ImageShape;
 import dev.vaeforge.runtime.io.Hashing;
 import dev.vaeforge.runtime.metrics.ImageQualityMetrics;
 import dev.vaeforge.runtime.metrics.PixelMetrics;
+import dev.vaeforge.runtime.model.Chunks;
+import dev.vaeforge.runtime.model.LatentHead;
+import dev.vaeforge.runtime.model.Prior;
+import dev.vaeforge.runtime.model.Reconstruction;
 import dev.vaeforge.runtime.ops.Posterior;
 import dev.vaeforge.runtime.session.Device;
 import dev.vaeforge.runtime.session.Sessions;
@@ -43,17 +47,20 @@ public final class Evaluator {
     private final EvalListener listener;
     /** Requested metrics that cannot apply to this bundle's images, with the reason. */
     private final Map<String, String> inapplicable = new LinkedHashMap<>();
-    /** vqvae: how often each code was picked over the evaluated images; null for the other families. */
+    /** A code-grid latent: how often each code was picked over the evaluated images; null for the others. */
     private final long[] codeCounts;
+    /** What generation samples are drawn from: the bundle's own prior. */
+    private final Prior prior;
 
     /** @param lpips the LPIPS graph, or null: LPIPS is then reported as not computed, never as a number */
     public Evaluator(VaeRuntime rt, EvalSettings settings, Lpips lpips, Device device, EvalListener listener) {
         this.rt = rt;
-        this.settings = applicable(settings, rt.imageShape(), rt.quantized());
+        this.prior = rt.prior();
+        this.settings = applicable(settings, rt.imageShape());
         this.lpips = lpips;
         this.device = device;
         this.listener = listener;
-        this.codeCounts = rt.quantized() ? new long[rt.manifest().latent().codebookSize()] : null;
+        this.codeCounts = rt.model().codes().map(c -> new long[c.codebookSize()]).orElse(null);
     }
 
     /**
@@ -66,9 +73,9 @@ public final class Evaluator {
                                      EvalOutputs out) {
         ImageShape shape = rt.imageShape();
         if (!data.shape().equals(shape)) {
-            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, dataset.spec() + " has " + data.shape()
-                    + " images but the bundle expects " + shape + " (channels x height x width); pass --resize to "
-                    + "centre-crop and resize, or use data of the model's size");
+            throw VaeforgeException.badParameter(dataset.spec() + " has " + data.shape() + " images but the bundle expects "
+                    + shape + " (channels x height x width); set resize to centre-crop and scale them, or use data of"
+                    + " the model's size", "resize");
         }
         int n = settings.limit() == null ? data.size() : Math.min(settings.limit(), data.size());
         if (lpips != null && settings.has(MetricName.LPIPS)) {
@@ -121,7 +128,7 @@ public final class Evaluator {
     }
 
     /** SSIM needs an 11x11 window and GMSD 2x2 pixels; smaller images get "not computed" with the reason. */
-    private EvalSettings applicable(EvalSettings settings, ImageShape shape, boolean quantized) {
+    private EvalSettings applicable(EvalSettings settings, ImageShape shape) {
         Map<String, String> notComputed = inapplicable;
         java.util.EnumSet<MetricName> m = java.util.EnumSet.copyOf(settings.metrics());
         int side = Math.min(shape.height(), shape.width());
@@ -133,14 +140,29 @@ public final class Evaluator {
         if (side < dev.vaeforge.runtime.metrics.QualityConstants.GMSD_MIN_SIDE && m.remove(MetricName.GMSD)) {
             notComputed.put("gmsd", "images are smaller than 2x2");
         }
+        String noKl = noKlReason();
         for (MetricName k : new MetricName[] {MetricName.KL, MetricName.ELBO}) {
-            if (quantized && m.remove(k)) {
-                notComputed.put(k.id(), "not defined for a vqvae: its posterior is a deterministic code (one-hot"
-                        + " q(z|x)), so the KL against a uniform code prior is the constant h*w*log K, and there is no"
-                        + " Gaussian latent whose ELBO could be estimated");
+            if (noKl != null && m.remove(k)) {
+                notComputed.put(k.id(), noKl);
             }
         }
         return new EvalSettings(settings.limit(), settings.batchSize(), m, settings.samples(), settings.seed());
+    }
+
+    /**
+     * Why KL and ELBO cannot be computed: the latent head's reason (a grid of codes) or a prior without a
+     * closed-form KL; null when they can. The model is named by the manifest's label where it has one.
+     */
+    private String noKlReason() {
+        String reason = rt.model().latent().noKlReason();
+        if (reason == null && !prior.closedFormKl()) {
+            reason = "the prior " + prior.type() + " has no closed-form KL against a Gaussian posterior";
+        }
+        if (reason == null) {
+            return null;
+        }
+        String label = rt.manifest().family();
+        return "not defined for " + (label == null ? "this model" : "a " + label) + ": " + reason;
     }
 
     /** The dataset's own condition of each image (its class or attributes), for a conditional bundle. */
@@ -161,26 +183,22 @@ public final class Evaluator {
         ImageShape shape = rt.imageShape();
         int per = shape.size();
         float[] y = conditions == null ? null : conditions.range(batch.from(), b);
-        Posterior post = null;
-        float[] xHat;
-        if (rt.quantized()) {
-            VaeRuntime.Codes codes = rt.quantize(rt.encodeGrid(x, b), b);
+        Reconstruction r = rt.reconstruction(x, y, b);
+        Posterior post = r.posterior();
+        float[] xHat = r.pixels();
+        if (r.codes() != null && codeCounts != null) {
             synchronized (codeCounts) {
-                for (long c : codes.indices()) {
+                for (long c : r.codes()) {
                     codeCounts[(int) c]++;
                 }
             }
-            xHat = rt.decode(codes.zq(), b);
-        } else {
-            post = rt.encode(x, y, b);
-            xHat = rt.decode(post.mu(), y, b);
         }
         Map<MetricName, double[]> v = PairMetrics.compute(x, xHat, b, shape, settings.metrics(), quality, lpips);
         if (settings.has(MetricName.BCE)) {
             v.put(MetricName.BCE, PixelMetrics.bce(x, xHat, b, shape));
         }
-        if (post != null) {
-            double[] kl = PixelMetrics.kl(post.mu(), post.logvar(), b, post.dim());
+        if (post != null && (settings.has(MetricName.KL) || settings.has(MetricName.ELBO))) {
+            double[] kl = prior.kl(post);
             if (settings.has(MetricName.KL)) {
                 v.put(MetricName.KL, kl);
             }
@@ -238,18 +256,12 @@ public final class Evaluator {
     private float[] generation(ImageQualityMetrics quality, Map<MetricName, RunningStats> gen,
                                DatasetConditions conditions, int images) throws OrtException {
         int total = settings.samples();
-        int d = rt.latentDim();
         int per = rt.imageShape().size();
         int shown = Math.min(SAMPLE_GRID, total);
         float[] grid = new float[shown * per];
-        Random r = new Random(settings.seed());
+        Prior.Draws draws = prior.draws(settings.seed());
         long t0 = System.nanoTime();
-        for (int from = 0; from < total; from += settings.batchSize()) {
-            int b = Math.min(settings.batchSize(), total - from);
-            float[] z = new float[rt.quantized() ? 0 : b * d];
-            for (int i = 0; i < z.length; i++) {
-                z[i] = (float) r.nextGaussian();
-            }
+        Chunks.forEach(total, settings.batchSize(), (from, b) -> {
             float[] y = null;
             if (conditions != null) {
                 int a = conditions.dim();
@@ -258,8 +270,7 @@ public final class Evaluator {
                     System.arraycopy(conditions.get((from + i) % images), 0, y, i * a, a);
                 }
             }
-            float[] xg = rt.quantized() ? rt.decodeCodes(rt.sampleCodes(b, settings.seed() * 1_000_003L + from,
-                    rt.defaultCodeSampling()), b) : rt.decode(z, y, b);
+            float[] xg = rt.decodeDraw(draws.next(from, b), y);
             float[] xr = rt.reconstruct(xg, y, b);
             Map<MetricName, double[]> v = PairMetrics.compute(xg, xr, b, rt.imageShape(), settings.metrics(), quality, lpips);
             v.keySet().retainAll(settings.metrics());
@@ -273,7 +284,7 @@ public final class Evaluator {
                 System.arraycopy(xg, 0, grid, from * per, Math.min(b, shown - from) * per);
             }
             listener.onProgress("generation", from + b, total, (System.nanoTime() - t0) / 1e9);
-        }
+        });
         return grid;
     }
 
@@ -306,7 +317,7 @@ public final class Evaluator {
         return out;
     }
 
-    /** vqvae: the code usage over every grid position of the evaluated images; null for the other families. */
+    /** A code-grid latent: the code usage over every grid position of the evaluated images; null for the others. */
     private EvaluationResult.CodeUsage codeUsage() {
         if (codeCounts == null) {
             return null;
@@ -325,30 +336,25 @@ public final class Evaluator {
             }
         }
         return new EvaluationResult.CodeUsage(total == 0 ? Double.NaN : Math.exp(h), used, codeCounts.length, total,
-                rt.defaultCodeSampling().name().toLowerCase(java.util.Locale.ROOT));
+                prior.id());
     }
 
+    /** How each number was computed, in words from the latent head and the prior. */
     private Map<String, String> estimation() {
+        LatentHead head = rt.model().latent();
         Map<String, String> m = new LinkedHashMap<>();
-        if (rt.quantized()) {
-            m.put("reconstruction", "decoder(z_q(x)): the encoder's grid quantised to the nearest codes; per-image values"
-                    + " averaged over images");
-            m.put("generation", "codes drawn per grid position from the bundle's " + rt.defaultCodeSampling().name()
-                    .toLowerCase(java.util.Locale.ROOT) + " code prior, seeded; each decoded sample x_g is compared with"
-                    + " its reconstruction decoder(z_q(x_g))");
+        m.put("reconstruction", head.reconstructionText() + "; per-image values averaged over images");
+        if (noKlReason() == null) {
+            m.put("elbo", "single-sample Monte Carlo estimate in nats per image: log p(x|z) - KL(q(z|x) || "
+                    + prior.notation() + ") with one z ~ q(z|x) seeded by (seed, image index); log p(x|z) is the bundle's "
+                    + rt.manifest().likelihood().type() + " log-likelihood summed over pixels and channels");
+        }
+        m.put("generation", prior.description() + " seeded; each decoded sample x_g is compared with "
+                + head.sampleCheckText());
+        if (codeCounts != null) {
             m.put("codes", "perplexity exp(H(p)) of the code frequencies p over every grid position of the evaluated"
                     + " images, and the number of codes used at least once");
-            m.put("psnr", "mean over images of 10 log10(1 / MSE); identical images (+infinity) are counted in 'infinite' "
-                    + "and left out of the mean");
-            m.put("ssim", "Wang et al. 2004 as scikit-image (Gaussian 11x11, sigma 1.5, valid filtering, per channel mean)");
-            m.put("gmsd", "Xue et al. 2014 as piq (luma, 2x2 average pooling, Prewitt/3, c = 170/255^2)");
-            return m;
         }
-        m.put("reconstruction", "decoder(posterior mean mu(x)); per-image values averaged over images");
-        m.put("elbo", "single-sample Monte Carlo estimate in nats per image: log p(x|z) - KL(q(z|x) || N(0, I)) with one "
-                + "z ~ q(z|x) seeded by (seed, image index); log p(x|z) is the bundle's " + rt.manifest().likelihood().type()
-                + " log-likelihood summed over pixels and channels");
-        m.put("generation", "z ~ N(0, I) seeded; each decoded sample x_g is compared with decoder(mu(x_g))");
         m.put("psnr", "mean over images of 10 log10(1 / MSE); identical images (+infinity) are counted in 'infinite' "
                 + "and left out of the mean");
         m.put("ssim", "Wang et al. 2004 as scikit-image (Gaussian 11x11, sigma 1.5, valid filtering, per channel mean)");
@@ -362,7 +368,7 @@ public final class Evaluator {
     private EvaluationResult.SettingsRef settingsRef() {
         return new EvaluationResult.SettingsRef(settings.limit(), settings.batchSize(),
                 settings.metrics().stream().map(MetricName::id).toList(), settings.samples(), settings.seed(),
-                device.toString(), lpips == null ? null : lpips.description());
+                device.toString(), lpips == null ? null : lpips.description(), prior.description());
     }
 
     private EvaluationResult.BundleRef bundleRef(Path dir) throws IOException {

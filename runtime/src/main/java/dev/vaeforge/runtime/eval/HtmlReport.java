@@ -27,7 +27,7 @@ final class HtmlReport {
         h.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
                 + "content=\"width=device-width, initial-scale=1\"><title>vaeforge evaluation — ")
                 .append(esc(MarkdownTable.name(r))).append("</title><style>").append(CSS).append("</style></head><body><main>");
-        h.append("<header><div class=\"kicker\">vaeforge evaluation</div><h1>").append(esc(r.bundle().family().toUpperCase()))
+        h.append("<header><div class=\"kicker\">vaeforge evaluation</div><h1>").append(esc(MarkdownTable.label(r).toUpperCase()))
                 .append(" · ").append(esc(MarkdownTable.name(r))).append("</h1><p class=\"sub\">")
                 .append(esc(r.dataset().description())).append(" · ").append(r.dataset().images()).append(" images")
                 .append(r.dataset().split() == null ? "" : " · split " + esc(r.dataset().split()))
@@ -37,7 +37,8 @@ final class HtmlReport {
                 + "reconstruction. Values are averaged over images.</p>").append(table(r.reconstruction())).append("</section>");
         if (r.generation() != null) {
             h.append("<section><h2>Generation</h2><p class=\"note\">").append(r.settings().samples())
-                    .append(" samples z ~ N(0, I) (seed ").append(r.settings().seed())
+                    .append(" samples ").append(esc(r.settings().prior() == null ? "from the prior" : r.settings().prior()))
+                    .append(" (seed ").append(r.settings().seed())
                     .append("); each decoded sample against its own reconstruction.</p>").append(table(r.generation()))
                     .append("</section>");
         }

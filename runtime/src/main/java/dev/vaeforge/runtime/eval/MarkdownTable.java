@@ -12,7 +12,7 @@ public final class MarkdownTable {
 
     public static String single(EvaluationResult r) {
         StringBuilder sb = new StringBuilder();
-        sb.append("# Evaluation of ").append(r.bundle().family()).append(" bundle `").append(r.bundle().path()).append("`\n\n");
+        sb.append("# Evaluation of ").append(label(r)).append(" bundle `").append(r.bundle().path()).append("`\n\n");
         sb.append("Dataset: ").append(r.dataset().description()).append(" — ").append(r.dataset().images())
                 .append(" images evaluated.\n\n");
         sb.append(section("Reconstruction (each image against decoder(mu(x)))", r.reconstruction()));
@@ -51,7 +51,7 @@ public final class MarkdownTable {
         });
         sb.append('\n').append(line).append('\n');
         for (EvaluationResult r : results) {
-            sb.append("| ").append(name(r)).append(" | ").append(r.bundle().family()).append(" | ").append(r.dataset().images()).append(" |");
+            sb.append("| ").append(name(r)).append(" | ").append(label(r)).append(" | ").append(r.dataset().images()).append(" |");
             rec.forEach(k -> sb.append(' ').append(cell(r.reconstruction(), k)).append(" |"));
             gen.forEach(k -> sb.append(' ').append(cell(r.generation(), k)).append(" |"));
             sb.append('\n');
@@ -81,5 +81,10 @@ public final class MarkdownTable {
 
     private static String cell(Map<String, RunningStats.Summary> m, String k) {
         return m == null || !m.containsKey(k) ? "—" : EvalOutputs.fmt(m.get(k).mean());
+    }
+
+    /** The bundle's family label, or "unlabelled" for a bundle without one (imported graphs). */
+    static String label(EvaluationResult r) {
+        return r.bundle().family() == null ? "unlabelled" : r.bundle().family();
     }
 }

@@ -18,8 +18,12 @@ public enum MetricName {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses "ssim,gmsd,psnr"; "all" is every metric. Unknown names are one error listing the known ones. */
-    public static EnumSet<MetricName> parseList(String list, String flag) {
+    /**
+     * Parses "ssim,gmsd,psnr"; "all" is every metric. Unknown names are one error listing the known ones.
+     *
+     * @param parameter the name of the parameter the list came from, for the message ("metrics")
+     */
+    public static EnumSet<MetricName> parseList(String list, String parameter) {
         EnumSet<MetricName> out = EnumSet.noneOf(MetricName.class);
         for (String raw : list.split(",")) {
             String s = raw.strip().toLowerCase(Locale.ROOT);
@@ -28,13 +32,13 @@ public enum MetricName {
                 continue;
             }
             MetricName m = Arrays.stream(values()).filter(v -> v.id().equals(s)).findFirst().orElseThrow(() ->
-                    new VaeforgeException(VaeforgeException.Code.BAD_INPUT, flag + ": unknown metric '" + raw.strip()
+                    VaeforgeException.badParameter(parameter + ": unknown metric '" + raw.strip()
                             + "', expected a comma-separated list of " + Arrays.stream(values()).map(MetricName::id)
-                            .collect(Collectors.joining(", ")) + " (or all)"));
+                            .collect(Collectors.joining(", ")) + " (or all)", parameter));
             out.add(m);
         }
         if (out.isEmpty()) {
-            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, flag + ": no metric given");
+            throw VaeforgeException.badParameter(parameter + ": no metric given", parameter);
         }
         return out;
     }

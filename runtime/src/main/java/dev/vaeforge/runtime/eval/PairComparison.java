@@ -7,6 +7,7 @@ import dev.vaeforge.runtime.data.ImageDataset;
 import dev.vaeforge.runtime.data.ImageShape;
 import dev.vaeforge.runtime.io.AtomicFiles;
 import dev.vaeforge.runtime.metrics.ImageQualityMetrics;
+import dev.vaeforge.runtime.model.Chunks;
 import dev.vaeforge.runtime.session.Device;
 import dev.vaeforge.runtime.session.Sessions;
 import java.io.IOException;
@@ -44,8 +45,8 @@ public final class PairComparison {
                              int batchSize, Device device, Path out) {
         for (MetricName m : metrics) {
             if (!SUPPORTED.contains(m)) {
-                throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--metrics: '" + m.id()
-                        + "' needs a model; compare supports " + SUPPORTED.stream().map(MetricName::id).toList());
+                throw VaeforgeException.badParameter("metrics: '" + m.id() + "' needs a model; compare supports "
+                        + SUPPORTED.stream().map(MetricName::id).toList(), "metrics");
             }
         }
         if (a.size() != b.size() || a.size() != names.size() || a.size() == 0) {
@@ -53,8 +54,8 @@ public final class PairComparison {
                     + "on both sides, got " + a.size() + " and " + b.size());
         }
         if (!a.shape().equals(b.shape())) {
-            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "the two sets have " + a.shape() + " and "
-                    + b.shape() + " images; pass --resize to fit the second to the first");
+            throw VaeforgeException.badParameter("the two sets have " + a.shape() + " and " + b.shape() + " images; set"
+                    + " resize to fit the second to the first", "resize");
         }
         ImageShape shape = a.shape();
         Map<String, String> notComputed = new LinkedHashMap<>();
@@ -81,8 +82,7 @@ public final class PairComparison {
             idx[i] = i;
         }
         try (ImageQualityMetrics q = todo.contains(MetricName.SSIM) || todo.contains(MetricName.GMSD) ? quality(device) : null) {
-            for (int from = 0; from < n; from += batchSize) {
-                int k = Math.min(batchSize, n - from);
+            Chunks.forEach(n, batchSize, (from, k) -> {
                 float[] x = a.batch(idx, from, k);
                 float[] y = b.batch(idx, from, k);
                 Map<MetricName, double[]> v = PairMetrics.compute(x, y, k, shape, todo, q, lpips);
@@ -99,7 +99,7 @@ public final class PairComparison {
                     csv.append('\n');
                     rows.add(row);
                 }
-            }
+            });
         } catch (OrtException e) {
             throw new VaeforgeException(VaeforgeException.Code.IO, "ONNX Runtime failed: " + e.getMessage(), e);
         }

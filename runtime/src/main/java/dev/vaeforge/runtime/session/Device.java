@@ -30,8 +30,8 @@ public record Device(Kind kind, int index) {
                 // falls through to the error below
             }
         }
-        throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT,
-                "--device '" + text + "' is not a device; expected cpu, cuda or cuda:N (N >= 0)");
+        throw VaeforgeException.badParameter("device '" + text + "' is not a device; expected cpu, cuda or cuda:N (N >= 0)",
+                "device");
     }
 
     @Override

@@ -35,17 +35,19 @@ public final class Sessions {
             opts.addConfigEntry("session.intra_op.allow_spinning", System.getProperty(ALLOW_SPINNING, "0"));
             if (device.kind() == Device.Kind.CUDA) {
                 if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
-                    throw new VaeforgeException(VaeforgeException.Code.DEVICE, "--device " + device
+                    throw VaeforgeException.ofParameters(VaeforgeException.Code.DEVICE, "device " + device
                             + " requested, but this ONNX Runtime build has no CUDA execution provider (available: "
                             + OrtEnvironment.getAvailableProviders()
-                            + "); build with -Pcuda to use onnxruntime_gpu on a machine with an NVIDIA GPU, CUDA 12 and cuDNN 9");
+                            + "); build with -Pcuda to use onnxruntime_gpu on a machine with an NVIDIA GPU, CUDA 12 and cuDNN 9",
+                            null, "device");
                 }
                 opts.addCUDA(device.index());
             }
             return opts;
         } catch (OrtException e) {
             opts.close();
-            throw new VaeforgeException(VaeforgeException.Code.DEVICE, "cannot use --device " + device + ": " + e.getMessage(), e);
+            throw VaeforgeException.ofParameters(VaeforgeException.Code.DEVICE, "cannot use device " + device + ": "
+                    + e.getMessage(), e, "device");
         } catch (RuntimeException e) {
             opts.close();
             throw e;

@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * A minimal but real VAE bundle built without DJL: a linear encoder (x -> mu, logvar) and a linear
- * decoder with a sigmoid, on 1x4x4 images with D = 2. Lets the runtime be tested on its own.
+ * A minimal but real format-2 bundle built without DJL: a linear encoder (x -> mu, logvar) and a linear
+ * decoder with a sigmoid (values: probabilities), on 1x4x4 images with D = 2. Lets the runtime be
+ * tested on its own.
  */
 public final class TinyBundles {
     public static final int C = 1;
@@ -43,19 +44,17 @@ public final class TinyBundles {
         graphs.put(GraphRole.ENCODER, e.build(Map.of()).toByteArray());
         graphs.put(GraphRole.DECODER, d.build(Map.of()).toByteArray());
         Map<String, Manifest.Graph> specs = Map.of(
-                "encoder", new Manifest.Graph(null, null, List.of(new TensorSpec("x", "float32", new long[] {-1, C, H, W})),
-                        List.of(new TensorSpec("mu", "float32", new long[] {-1, D}), new TensorSpec("logvar", "float32", new long[] {-1, D}))),
-                "decoder", new Manifest.Graph(null, null, List.of(new TensorSpec("z", "float32", new long[] {-1, D})),
-                        List.of(new TensorSpec("x_hat", "float32", new long[] {-1, C, H, W}))));
+                "encoder", new Manifest.Graph(null, null, List.of(image()), List.of(mean(), logvar())),
+                "decoder", new Manifest.Graph(null, null, List.of(latent()), List.of(reconstruction())));
         Manifest m = new Manifest(BundleFormat.FORMAT, BundleFormat.VERSION, "tiny", "2026-01-01T00:00:00Z", "vae",
                 new Manifest.Image(C, H, W, new double[] {0, 1}), new Manifest.Likelihood("bernoulli", null),
-                new Manifest.Latent("vector", D), null, new Manifest.Prior("standard-normal"), GraphBuilder.OPSET, specs,
+                Manifest.Latent.gaussian(D), null, new Manifest.Prior("standard-normal"), GraphBuilder.OPSET, specs,
                 new Manifest.Parity(1e-4, 8, 1, Map.of("encoder", 0.0, "decoder", 0.0)), null);
         return BundleWriter.write(dir, m, graphs, false);
     }
 
     /**
-     * A tiny conditional (cvae) bundle: the encoder reads concat(flatten(x), y), the decoder
+     * A tiny conditioned bundle: the encoder reads concat(flatten(x), y), the decoder
      * concat(z, y), with y[N, names.size()] as the conditioning of {@code kind} ("labels" or "attributes").
      */
     public static Manifest writeConditional(Path dir, String kind, List<String> names) {
@@ -84,17 +83,36 @@ public final class TinyBundles {
         Map<GraphRole, byte[]> graphs = new EnumMap<>(GraphRole.class);
         graphs.put(GraphRole.ENCODER, e.build(Map.of()).toByteArray());
         graphs.put(GraphRole.DECODER, d.build(Map.of()).toByteArray());
-        TensorSpec y = new TensorSpec("y", "float32", new long[] {-1, a});
+        TensorSpec y = new TensorSpec("y", "float32", new long[] {-1, a}, TensorRole.CONDITION);
         Map<String, Manifest.Graph> specs = Map.of(
-                "encoder", new Manifest.Graph(null, null, List.of(new TensorSpec("x", "float32", new long[] {-1, C, H, W}), y),
-                        List.of(new TensorSpec("mu", "float32", new long[] {-1, D}), new TensorSpec("logvar", "float32", new long[] {-1, D}))),
-                "decoder", new Manifest.Graph(null, null, List.of(new TensorSpec("z", "float32", new long[] {-1, D}), y),
-                        List.of(new TensorSpec("x_hat", "float32", new long[] {-1, C, H, W}))));
+                "encoder", new Manifest.Graph(null, null, List.of(image(), y), List.of(mean(), logvar())),
+                "decoder", new Manifest.Graph(null, null, List.of(latent(), y), List.of(reconstruction())));
         Manifest m = new Manifest(BundleFormat.FORMAT, BundleFormat.VERSION, "tiny-cvae", "2026-01-01T00:00:00Z", "cvae",
                 new Manifest.Image(C, H, W, new double[] {0, 1}), new Manifest.Likelihood("bernoulli", null),
-                new Manifest.Latent("vector", D), new Manifest.Conditioning(kind, names), new Manifest.Prior("standard-normal"),
+                Manifest.Latent.gaussian(D), new Manifest.Conditioning(kind, names), new Manifest.Prior("standard-normal"),
                 GraphBuilder.OPSET, specs, new Manifest.Parity(1e-4, 8, 1, Map.of("encoder", 0.0, "decoder", 0.0)), null);
         return BundleWriter.write(dir, m, graphs, false);
+    }
+
+    static TensorSpec image() {
+        return new TensorSpec("x", "float32", new long[] {-1, C, H, W}, TensorRole.IMAGE);
+    }
+
+    static TensorSpec mean() {
+        return new TensorSpec("mu", "float32", new long[] {-1, D}, TensorRole.LATENT_MEAN);
+    }
+
+    static TensorSpec logvar() {
+        return new TensorSpec("logvar", "float32", new long[] {-1, D}, TensorRole.LATENT_LOGVAR);
+    }
+
+    static TensorSpec latent() {
+        return new TensorSpec("z", "float32", new long[] {-1, D}, TensorRole.LATENT);
+    }
+
+    static TensorSpec reconstruction() {
+        return new TensorSpec("x_hat", "float32", new long[] {-1, C, H, W}, TensorRole.RECONSTRUCTION,
+                TensorRole.VALUES_PROBABILITIES);
     }
 
     private static float[] noise(Random r, int n) {

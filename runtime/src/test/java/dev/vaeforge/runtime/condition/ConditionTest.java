@@ -1,10 +1,13 @@
 package dev.vaeforge.runtime.condition;
 
+import dev.vaeforge.runtime.VaeforgeException;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vaeforge.runtime.VaeforgeException;
 import dev.vaeforge.runtime.data.ArrayDataset;
 import dev.vaeforge.runtime.data.ImageShape;
 import java.util.List;
@@ -21,13 +24,14 @@ class ConditionTest {
         assertArrayEquals(new float[] {0, 1, 0}, Condition.label(LABELS, "ellipse").vector());
         assertEquals("label 2 (heart)", Condition.label(LABELS, " heart ").toString());
         assertArrayEquals(new float[] {1, 0, 0, 1, 0, 0}, Condition.label(LABELS, "0").repeat(2));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Condition.label(LABELS, "3"));
-        assertEquals("--label 3: not a class of the model; allowed: 0..2 or a name: labels (0=square, 1=ellipse, 2=heart)",
+        VaeforgeException e = assertThrows(VaeforgeException.class, () -> Condition.label(LABELS, "3"));
+        assertEquals("label 3: not a class of the model; allowed: 0..2 or a name: labels (0=square, 1=ellipse, 2=heart)",
                 e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Condition.label(LABELS, "-1"));
-        assertTrue(e.getMessage().startsWith("--label -1: not a class"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Condition.label(ATTRS, "1"));
-        assertTrue(e.getMessage().contains("not on labels; use --condition"), e.getMessage());
+        e = assertThrows(VaeforgeException.class, () -> Condition.label(LABELS, "-1"));
+        assertTrue(e.getMessage().startsWith("label -1: not a class"), e.getMessage());
+        assertEquals(List.of("label"), e.parameters());
+        e = assertThrows(VaeforgeException.class, () -> Condition.label(ATTRS, "1"));
+        assertTrue(e.getMessage().contains("not on labels; use condition"), e.getMessage());
     }
 
     @Test
@@ -36,15 +40,15 @@ class ConditionTest {
         assertArrayEquals(new float[] {0, 0, 1}, Condition.attributes(ATTRS, " Male = 1 ").vector());
         assertArrayEquals(new float[] {0, 0, 0}, Condition.none(ATTRS).vector());
         assertEquals("Smiling=1, Male=1", Condition.attributes(ATTRS, "Smiling=1,Male=1").toString());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        VaeforgeException e = assertThrows(VaeforgeException.class,
                 () -> Condition.attributes(ATTRS, "Smiling=1,Bald=1"));
-        assertEquals("--condition: unknown attribute 'Bald'; allowed: Smiling, Eyeglasses, Male", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Condition.attributes(ATTRS, "Smiling=2"));
-        assertEquals("--condition: Smiling needs =0 or =1, got 'Smiling=2'", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Condition.attributes(ATTRS, "Male=1,Male=0"));
-        assertEquals("--condition: Male is given twice", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Condition.attributes(LABELS, "square=1"));
-        assertTrue(e.getMessage().contains("not on attributes; use --label"), e.getMessage());
+        assertEquals("condition: unknown attribute 'Bald'; allowed: Smiling, Eyeglasses, Male", e.getMessage());
+        e = assertThrows(VaeforgeException.class, () -> Condition.attributes(ATTRS, "Smiling=2"));
+        assertEquals("condition: Smiling needs =0 or =1, got 'Smiling=2'", e.getMessage());
+        e = assertThrows(VaeforgeException.class, () -> Condition.attributes(ATTRS, "Male=1,Male=0"));
+        assertEquals("condition: Male is given twice", e.getMessage());
+        e = assertThrows(VaeforgeException.class, () -> Condition.attributes(LABELS, "square=1"));
+        assertTrue(e.getMessage().contains("not on attributes; use label"), e.getMessage());
     }
 
     @Test

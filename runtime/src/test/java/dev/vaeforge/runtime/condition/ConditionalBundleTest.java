@@ -86,18 +86,18 @@ class ConditionalBundleTest {
         Path b = tmp.resolve("c");
         TinyBundles.writeConditional(b, "labels", SHAPES);
         assertRefused(b, s -> s.replaceFirst("\"conditioning\" : \\{[^}]*\\},", ""),
-                "family 'cvae' needs 'conditioning'");
+                "field 'conditioning' is missing ({type: labels|attributes, names: [...]}), but graphs");
         assertRefused(b, s -> s.replace("\"heart\"", "\"square\""),
                 "field 'conditioning': condition name 'square' appears twice");
         assertRefused(b, s -> s.replace("\"type\" : \"labels\"", "\"type\" : \"tags\""),
                 "field 'conditioning': unknown conditioning 'tags', expected labels or attributes");
         assertRefused(b, s -> s.replace(", \"heart\"", ""),
-                "graph 'encoder' input y:float32[N,3] must be float32[N,2]");
+                "field 'graphs.encoder.inputs' tensor y:float32[N,3] (role condition) must be float32[N,2]");
 
         Path v = tmp.resolve("v");
         TinyBundles.write(v);
         assertRefused(v, s -> s.replace("\"prior\"", "\"conditioning\" : {\"type\" : \"labels\", \"names\" : [\"a\", \"b\"]},"
-                + " \"prior\""), "family 'vae' takes no condition");
+                + " \"prior\""), "field 'conditioning' is present, but no graph has an input with role condition");
     }
 
     private static void assertRefused(Path bundle, java.util.function.UnaryOperator<String> edit, String fragment)

@@ -111,8 +111,9 @@ class EvaluatorTest {
                 new ArrayDataset("none", SHAPE, new float[0], null, null), s));
         assertTrue(empty.getMessage().contains("the dataset is empty"));
         assertThrows(VaeforgeException.class, () -> new EvalSettings(0, 4, EnumSet.of(MetricName.MSE), 0, 1));
-        VaeforgeException unknown = assertThrows(VaeforgeException.class, () -> MetricName.parseList("ssim,fid", "--metrics"));
-        assertTrue(unknown.getMessage().startsWith("--metrics: unknown metric 'fid', expected a comma-separated list of bce,"));
+        VaeforgeException unknown = assertThrows(VaeforgeException.class, () -> MetricName.parseList("ssim,fid", "metrics"));
+        assertTrue(unknown.getMessage().startsWith("metrics: unknown metric 'fid', expected a comma-separated list of bce,"));
+        assertEquals(java.util.List.of("metrics"), unknown.parameters());
 
         // a reader that fails half-way: no output directory, no staging directory
         ImageDataset failing = new FailingDataset(shapes(20, 3), 9);

@@ -112,13 +112,12 @@ public final class LpipsModel implements AutoCloseable {
             if (session == null) {
                 throw new IllegalStateException("LPIPS model " + description + " is closed");
             }
-            for (int start = 0; start < n; start += CHUNK) {
-                int m = Math.min(CHUNK, n - start);
+            dev.vaeforge.runtime.model.Chunks.forEach(n, CHUNK, (start, m) -> {
                 float[] d = run(toModelInput(a, start, m, shape), toModelInput(b, start, m, shape), m, shape);
                 for (int i = 0; i < m; i++) {
                     out[start + i] = d[i];
                 }
-            }
+            });
             return out;
         } finally {
             lock.readLock().unlock();

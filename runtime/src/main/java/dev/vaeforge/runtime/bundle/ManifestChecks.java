@@ -1,0 +1,170 @@
+package dev.vaeforge.runtime.bundle;
+
+import static dev.vaeforge.runtime.bundle.BundleReader.fail;
+
+import dev.vaeforge.runtime.Json;
+import dev.vaeforge.runtime.VaeforgeException;
+import dev.vaeforge.runtime.condition.ConditionSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The structural checks of a (v2, or upgraded v1) manifest: image and pixel range, likelihood, latent,
+ * prior (with its file and hash), the graphs (see {@link GraphChecks}) and the conditioning against the
+ * graphs' condition inputs. What a bundle can do is read from here on from graph and tensor roles;
+ * the family label is not looked at.
+ */
+final class ManifestChecks {
+    private ManifestChecks() {
+    }
+
+    static void check(Path dir, Path file, Manifest m) {
+        checkImage(file, m);
+        if (m.likelihood() == null || !(List.of("bernoulli", "gaussian").contains(m.likelihood().type()))) {
+            throw fail(file + ": field 'likelihood.type' must be bernoulli or gaussian, got "
+                    + (m.likelihood() == null ? "nothing" : "'" + m.likelihood().type() + "'"));
+        }
+        checkLatent(file, m.latent());
+        checkPrior(dir, file, m);
+        GraphChecks.check(dir, file, m);
+        checkConditioning(file, m);
+    }
+
+    private static void checkImage(Path file, Manifest m) {
+        if (m.image() == null) {
+            throw fail(file + ": missing field 'image'");
+        }
+        try {
+            m.image().shape();
+        } catch (IllegalArgumentException e) {
+            throw fail(file + ": field 'image': " + e.getMessage());
+        }
+        double[] r = m.image().pixelRange();
+        if (r == null || r.length != 2 || !Double.isFinite(r[0]) || !Double.isFinite(r[1]) || !(r[0] < r[1])) {
+            throw fail(file + ": field 'image.pixelRange' must be [lo, hi] with lo < hi, got "
+                    + (r == null ? "nothing" : Arrays.toString(r)));
+        }
+    }
+
+    private static void checkLatent(Path file, Manifest.Latent l) {
+        if (l == null) {
+            throw fail(file + ": missing field 'latent'");
+        }
+        if (Manifest.Latent.LEVELS.equals(l.kind())) {
+            throw fail(file + ": field 'latent.kind' is 'levels', which this runtime cannot run yet");
+        }
+        if (!l.gaussian() && !l.codes()) {
+            throw fail(file + ": field 'latent.kind' must be gaussian or codes, got "
+                    + (l.kind() == null ? "nothing" : "'" + l.kind() + "'"));
+        }
+        long[] s = l.shape();
+        boolean positive = s != null && Arrays.stream(s).allMatch(d -> d >= 1 && d <= Integer.MAX_VALUE);
+        if (l.gaussian() && (!positive || (s.length != 1 && s.length != 3))) {
+            throw fail(file + ": field 'latent.shape' of a gaussian latent must be [D] or [C, h, w] with positive"
+                    + " values, got " + (s == null ? "nothing" : Arrays.toString(s)));
+        }
+        if (l.codes()) {
+            if (!positive || s.length != 2) {
+                throw fail(file + ": field 'latent.shape' of a codes latent must be [h, w] with positive values, got "
+                        + (s == null ? "nothing" : Arrays.toString(s)));
+            }
+            if (l.codeDim() == null || l.codeDim() < 1) {
+                throw fail(file + ": field 'latent.codeDim' must be a positive integer, got " + l.codeDim());
+            }
+            if (l.codebookSize() == null || l.codebookSize() < 1) {
+                throw fail(file + ": field 'latent.codebookSize' must be a positive integer, got " + l.codebookSize());
+            }
+        }
+    }
+
+    /**
+     * A gaussian latent: prior standard-normal. A codes latent: codes-uniform or codes-empirical, the
+     * latter with a code prior file inside the bundle whose sha256 matches and whose shape matches the latent.
+     */
+    private static void checkPrior(Path dir, Path file, Manifest m) {
+        Manifest.Latent l = m.latent();
+        Manifest.Prior p = m.prior();
+        String type = p == null ? null : p.type();
+        List<String> allowed = l.gaussian() ? List.of(Manifest.Prior.STANDARD_NORMAL)
+                : List.of(Manifest.Prior.CODES_UNIFORM, Manifest.Prior.CODES_EMPIRICAL);
+        if (!allowed.contains(type)) {
+            throw fail(file + ": field 'prior.type' must be " + String.join(" or ", allowed) + " for a latent of kind "
+                    + l.kind() + ", got " + (type == null ? "nothing" : "'" + type + "'"));
+        }
+        if (!Manifest.Prior.CODES_EMPIRICAL.equals(type)) {
+            return;
+        }
+        String name = p.file();
+        if (name == null || !plainFileName(name)) {
+            throw fail(file + ": field 'prior.file' must be a plain file name inside the bundle, got " + name);
+        }
+        Path f = dir.resolve(name);
+        if (!Files.isRegularFile(f)) {
+            throw fail(f + ": missing (listed in manifest.json as the code prior)");
+        }
+        if (p.sha256() == null) {
+            throw fail(file + ": field 'prior.sha256' is missing (the code prior file's hash)");
+        }
+        checkHash(f, p.sha256());
+        CodePrior prior = Json.read(f, CodePrior.class, VaeforgeException.Code.BAD_BUNDLE);
+        long[] s = l.shape();
+        if (prior.codebookSize() != l.codebookSize() || prior.height() != s[0] || prior.width() != s[1]) {
+            throw fail(f + ": code prior is for " + prior.height() + "x" + prior.width() + " positions and "
+                    + prior.codebookSize() + " codes, the latent has " + s[0] + "x" + s[1] + " and " + l.codebookSize());
+        }
+    }
+
+    /**
+     * Condition inputs feed the encoder and the decoder only; when any graph has one, "conditioning" must
+     * say what its columns mean and every condition input must be float32[N, names]; without condition
+     * inputs there must be no "conditioning" (a reader would not know what to feed).
+     */
+    private static void checkConditioning(Path file, Manifest m) {
+        List<String> withCondition = new ArrayList<>();
+        for (Map.Entry<String, Manifest.Graph> e : m.graphs().entrySet()) {
+            if (e.getValue().input(TensorRole.CONDITION).isPresent()) {
+                withCondition.add(e.getKey());
+            }
+        }
+        if (withCondition.isEmpty()) {
+            if (m.conditioning() != null) {
+                throw fail(file + ": field 'conditioning' is present, but no graph has an input with role condition");
+            }
+            return;
+        }
+        if (m.conditioning() == null) {
+            throw fail(file + ": field 'conditioning' is missing ({type: labels|attributes, names: [...]}), but graphs "
+                    + withCondition + " take a condition input");
+        }
+        ConditionSpec spec;
+        try {
+            spec = ConditionSpec.of(m.conditioning());
+        } catch (IllegalArgumentException e) {
+            throw fail(file + ": field 'conditioning': " + e.getMessage());
+        }
+        for (String g : withCondition) {
+            TensorSpec y = m.graphs().get(g).input(TensorRole.CONDITION).orElseThrow();
+            if (!y.sameSignature(new TensorSpec(y.name(), "float32", new long[] {-1, spec.dim()}))) {
+                throw fail(file + ": field 'graphs." + g + ".inputs' tensor " + y + " (role condition) must be float32[N,"
+                        + spec.dim() + "], one column per name in 'conditioning.names'");
+            }
+        }
+    }
+
+    static boolean plainFileName(String name) {
+        return !(name.isEmpty() || name.contains("/") || name.contains("\\") || name.equals("..") || name.equals(".")
+                || name.contains("\0") || Path.of(name).isAbsolute());
+    }
+
+    static void checkHash(Path f, String expected) {
+        String actual = GraphChecks.sha256(f);
+        if (!actual.equalsIgnoreCase(expected)) {
+            throw fail(f + ": sha256 is " + actual + " but manifest.json records " + expected
+                    + "; the file was modified or corrupted");
+        }
+    }
+}
