@@ -4,6 +4,6 @@
  * dev.vaeforge.trainer.vqvae.VectorQuantizer} with the straight-through estimator, EMA codebook updates
  * ({@link dev.vaeforge.trainer.vqvae.EmaCodebook}) and dead-code restarts, convolutional decoder) and its
  * loss {@link dev.vaeforge.trainer.vqvae.VqVaeLoss}. The config record is {@code
- * dev.vaeforge.trainer.model.VqVaeConfig} (decision 0003).
+ * dev.vaeforge.trainer.vqvae.VqVaeConfig} (decision 0003).
  */
 package dev.vaeforge.trainer.vqvae;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vaeforge.trainer.engine.EngineSetup;
 import dev.vaeforge.trainer.model.Likelihood;
-import dev.vaeforge.trainer.model.VaeGanConfig;
+import dev.vaeforge.trainer.vaegan.VaeGanConfig;
 import dev.vaeforge.trainer.train.EpochMetrics;
 import dev.vaeforge.trainer.train.ResumableAdam;
 import dev.vaeforge.trainer.train.SessionSnapshot;

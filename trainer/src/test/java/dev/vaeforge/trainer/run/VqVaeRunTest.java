@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vaeforge.trainer.engine.EngineSetup;
 import dev.vaeforge.trainer.model.Likelihood;
-import dev.vaeforge.trainer.model.VqVaeConfig;
+import dev.vaeforge.trainer.vqvae.VqVaeConfig;
 import dev.vaeforge.trainer.train.EpochMetrics;
 import dev.vaeforge.trainer.train.SessionSnapshot;
 import dev.vaeforge.trainer.train.TrainConfig;

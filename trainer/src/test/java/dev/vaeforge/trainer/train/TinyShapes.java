@@ -6,13 +6,13 @@ import dev.vaeforge.fixtures.ShapesSpec;
 import dev.vaeforge.runtime.condition.ConditionKind;
 import dev.vaeforge.runtime.data.ArrayDataset;
 import dev.vaeforge.runtime.data.ImageShape;
-import dev.vaeforge.trainer.model.BetaVaeConfig;
-import dev.vaeforge.trainer.model.CapacityVaeConfig;
-import dev.vaeforge.trainer.model.CvaeConfig;
-import dev.vaeforge.trainer.model.KlSchedule;
+import dev.vaeforge.trainer.betavae.BetaVaeConfig;
+import dev.vaeforge.trainer.capacityvae.CapacityVaeConfig;
+import dev.vaeforge.trainer.cvae.CvaeConfig;
+import dev.vaeforge.trainer.betavae.KlSchedule;
 import dev.vaeforge.trainer.model.Likelihood;
 import dev.vaeforge.trainer.model.Span;
-import dev.vaeforge.trainer.model.VaeGanConfig;
+import dev.vaeforge.trainer.vaegan.VaeGanConfig;
 import java.util.List;
 
 /** The built-in shapes at 16x16 (with their labels) and tiny configs of every family, for fast tests. */

@@ -23,7 +23,6 @@ import dev.vaeforge.fixtures.ShapesSpec;
 import dev.vaeforge.trainer.engine.EngineSetup;
 import dev.vaeforge.trainer.loss.LossTerms;
 import dev.vaeforge.trainer.model.Likelihood;
-import dev.vaeforge.trainer.model.VqVaeConfig;
 import dev.vaeforge.trainer.train.ResumableAdam;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -81,7 +80,7 @@ class VqVaeTrainingTest {
                 float[] r;
                 try (GradientCollector gc = trainer.newGradientCollector()) {
                     LossTerms t = loss.compute(x, trainer.forward(new NDList(x)));
-                    r = new float[] {t.total().getFloat(), t.reconstruction().getFloat(), t.kl().getFloat()};
+                    r = new float[] {t.total().getFloat(), t.term(LossTerms.RECONSTRUCTION).getFloat(), t.term(VqVaeLoss.VQ).getFloat()};
                     gc.backward(t.total());
                 }
                 trainer.step();
