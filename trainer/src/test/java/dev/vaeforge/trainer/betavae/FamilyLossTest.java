@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.vaeforge.trainer.family.Architecture;
 import dev.vaeforge.trainer.capacityvae.CapacityLoss;
 import dev.vaeforge.trainer.engine.EngineSetup;
 import dev.vaeforge.trainer.loss.LossTerms;
@@ -40,7 +41,7 @@ class FamilyLossTest {
     }
 
     static BetaVaeConfig beta(double beta, KlSchedule s, double freeBits) {
-        return new BetaVaeConfig(1, 2, 2, List.of(1), Likelihood.BERNOULLI, 0, beta, s, freeBits);
+        return new BetaVaeConfig(new Architecture(1, 2, 2, List.of(1), Likelihood.BERNOULLI, 0), beta, s, freeBits);
     }
 
     @Test
@@ -89,7 +90,7 @@ class FamilyLossTest {
 
     @Test
     void capacityPenalisesTheDistanceOfTheKlFromC() {
-        CapacityVaeConfig c = new CapacityVaeConfig(1, 2, 2, List.of(1), Likelihood.BERNOULLI, 0, 1000.0, 2.0,
+        CapacityVaeConfig c = new CapacityVaeConfig(new Architecture(1, 2, 2, List.of(1), Likelihood.BERNOULLI, 0), 1000.0, 2.0,
                 Span.ofSteps(20));
         CapacityLoss loss = new CapacityLoss(c);
         try (NDManager m = NDManager.newBaseManager()) {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.vaeforge.trainer.family.Architecture;
 import dev.vaeforge.trainer.loss.LossTerms;
 import dev.vaeforge.trainer.model.Likelihood;
 import java.util.List;
@@ -25,7 +26,7 @@ class VaeGanLossTest {
     @Test
     void handComputedLosses() {
         double gamma = 0.3;
-        VaeGanConfig c = new VaeGanConfig(1, 2, 1, List.of(1), Likelihood.BERNOULLI, 0, null, null, gamma, null, null,
+        VaeGanConfig c = new VaeGanConfig(new Architecture(1, 2, 1, List.of(1), Likelihood.BERNOULLI, 0), null, null, gamma, null, null,
                 null);
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.create(new float[] {0, 1, 1, 0}, new Shape(1, 1, 2, 2));
@@ -91,9 +92,9 @@ class VaeGanLossTest {
         assertEquals(Set.of("encoder", "discriminator"), VaeGanLoss.decide(ALL, 1.2, 0.6, eq, mg));
         // both would pause (one loss very low, the other very high): both train
         assertEquals(ALL, VaeGanLoss.decide(ALL, 0.1, 2.0, eq, mg));
-        VaeGanConfig off = new VaeGanConfig(1, 2, 1, List.of(1), null, 0, null, null, null, false, null, null);
+        VaeGanConfig off = new VaeGanConfig(new Architecture(1, 2, 1, List.of(1), null, 0), null, null, null, false, null, null);
         assertEquals(ALL, new VaeGanLoss(off).networksToUpdate(ALL, Map.of("discReal", 0.01f, "discFake", 0.01f)));
-        VaeGanConfig on = new VaeGanConfig(1, 2, 1, List.of(1), null, 0, null, null, null, null, null, null);
+        VaeGanConfig on = new VaeGanConfig(new Architecture(1, 2, 1, List.of(1), null, 0), null, null, null, null, null, null);
         assertTrue(!new VaeGanLoss(on).networksToUpdate(ALL, Map.of("discReal", 0.01f, "discFake", 0.5f))
                 .contains("discriminator"));
     }

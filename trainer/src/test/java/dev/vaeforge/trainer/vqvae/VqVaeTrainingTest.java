@@ -18,6 +18,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
+import dev.vaeforge.trainer.family.Architecture;
 import dev.vaeforge.fixtures.Shapes;
 import dev.vaeforge.fixtures.ShapesSpec;
 import dev.vaeforge.trainer.engine.EngineSetup;
@@ -40,7 +41,7 @@ class VqVaeTrainingTest {
     private static final float[] PIXELS = Shapes.generate(new ShapesSpec(64, 16, false, 5)).pixels();
 
     private static VqVaeConfig config(boolean ema, int deadSteps) {
-        return new VqVaeConfig(1, 16, List.of(8, 16), Likelihood.BERNOULLI, 0, 16, 4, null, ema, null, null, deadSteps);
+        return new VqVaeConfig(new Architecture(1, 16, 1, List.of(8, 16), Likelihood.BERNOULLI, 0), 16, 4, null, ema, null, null, deadSteps);
     }
 
     /** A model, its trainer with ResumableAdam and seeded Xavier initialisation. */
