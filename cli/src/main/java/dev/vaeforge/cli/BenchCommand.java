@@ -27,7 +27,7 @@ import dev.vaeforge.trainer.engine.EngineSetup;
 import dev.vaeforge.trainer.engine.NativeAllocator;
 import dev.vaeforge.trainer.engine.OpenMpWait;
 import dev.vaeforge.trainer.model.Likelihood;
-import dev.vaeforge.trainer.model.VaeConfig;
+import dev.vaeforge.trainer.vae.VaeConfig;
 import dev.vaeforge.trainer.train.BatchLoader;
 import dev.vaeforge.trainer.train.NumericalFaultException;
 import dev.vaeforge.trainer.train.TrainConfig;

@@ -12,7 +12,7 @@ import dev.vaeforge.runtime.image.ImageGrid;
 import dev.vaeforge.runtime.io.AtomicFiles;
 import dev.vaeforge.runtime.session.Device;
 import dev.vaeforge.trainer.model.Likelihood;
-import dev.vaeforge.trainer.model.VaeConfig;
+import dev.vaeforge.trainer.vae.VaeConfig;
 import dev.vaeforge.trainer.run.TrainingRun;
 import dev.vaeforge.trainer.train.ProgressBar;
 import dev.vaeforge.trainer.train.TrainConfig;

@@ -75,7 +75,7 @@ final class ExportCommand implements Callable<Integer> {
     private Subset codeData() throws IOException {
         RunInfo info = RunDirectory.readConfig(run);
         TrainConfig config = info.config();
-        if (!config.model().family().quantized() || noCodePrior) {
+        if (!dev.vaeforge.runtime.bundle.ModelFamily.fromId(config.model().family()).quantized() || noCodePrior) {
             return null;
         }
         DatasetInfo recorded = info.dataset();

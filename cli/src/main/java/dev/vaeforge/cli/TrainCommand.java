@@ -2,14 +2,17 @@ package dev.vaeforge.cli;
 
 import dev.vaeforge.cli.data.DatasetResolver;
 import dev.vaeforge.runtime.VaeforgeException;
-import dev.vaeforge.runtime.bundle.ModelFamily;
 import dev.vaeforge.runtime.data.DatasetOptions;
 import dev.vaeforge.runtime.data.ImageDataset;
 import dev.vaeforge.runtime.data.ImageShape;
 import dev.vaeforge.runtime.data.Subset;
+import dev.vaeforge.trainer.family.Architecture;
+import dev.vaeforge.trainer.family.Family;
+import dev.vaeforge.trainer.family.FamilyContext;
+import dev.vaeforge.trainer.family.FamilyRegistry;
+import dev.vaeforge.trainer.family.ModelConfig;
+import dev.vaeforge.trainer.family.ParameterValues;
 import dev.vaeforge.trainer.model.Likelihood;
-import dev.vaeforge.trainer.model.ModelConfig;
-import dev.vaeforge.trainer.model.VaeConfig;
 import dev.vaeforge.trainer.run.DatasetInfo;
 import dev.vaeforge.trainer.run.RunDirectory;
 import dev.vaeforge.trainer.run.TrainingRun;
@@ -33,20 +36,20 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true, modelTransformer = FamilyParameterOptions.class,
         description = {"Train a model with DJL and write a run directory (config, metrics per epoch, checkpoints), or "
                 + "continue one with --resume: from its newest valid checkpoint, giving the same result as an "
                 + "uninterrupted run.",
                 "Example: vaeforge train --model vae --data shapes --epochs 5 --batch-size 64 --latent-dim 10 --out runs/vae",
                 "         vaeforge train --resume runs/vae",
-                "Families and their flags: docs/FAMILIES.md (beta-vae: --beta, --kl-schedule, ...; capacity-vae: --gamma, "
-                        + "--capacity-max, --capacity-span; cvae: --conditioning, --attributes)."})
+                "Families and their flags: docs/FAMILIES.md; each family's own flags are below, their help starting "
+                        + "with the family they belong to."})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Option(names = "--model", defaultValue = "vae", paramLabel = "FAMILY",
-            description = "Model family: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.", completionCandidates = Families.class)
+            description = "Model family: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.", completionCandidates = FamilyIds.class)
     String model;
 
     @Option(names = "--data", defaultValue = "shapes", paramLabel = "SPEC",
@@ -138,14 +141,14 @@ final class TrainCommand implements Callable<Integer> {
     /** Items the dataset skipped in the last {@link #train} call. */
     private int skipped;
 
-    @Mixin
-    FamilyOptions familyOptions;
+    /** The family of the last run trained or resumed, for the summary. */
+    private Family<?> trained;
 
-    /** Completion candidates for --model. */
-    static final class Families implements Iterable<String> {
+    /** Completion candidates for --model: the registered families. */
+    static final class FamilyIds implements Iterable<String> {
         @Override
         public java.util.Iterator<String> iterator() {
-            return java.util.Arrays.stream(ModelFamily.values()).map(ModelFamily::id).iterator();
+            return FamilyRegistry.ids().iterator();
         }
     }
 
@@ -160,23 +163,12 @@ final class TrainCommand implements Callable<Integer> {
                 : train(WriterStream.of(spec.commandLine().getErr()));
         Path run = resume != null ? resume : this.out;
         out.printf("run directory  %s%n", run.toAbsolutePath());
-        EpochMetricsLabel label = s.finalMetrics().perplexity() != null ? EpochMetricsLabel.VQ : EpochMetricsLabel.KL;
-        java.util.Map<String, Double> extras = s.finalMetrics().extras();
-        boolean gan = extras != null && extras.containsKey("testPixelRecon");
+        // what the two loss columns hold ("recon", "KL"; a vqvae's second is its VQ term) and further lines
+        List<String> terms = trained.termLabels();
         out.printf("final          train loss %.4f, test loss %.4f (%s %.4f + %s %.4f nats/image) after %d epochs, %d steps%n",
-                s.finalMetrics().trainLoss(), s.finalMetrics().testLoss(), gan ? "feature recon" : "recon",
-                s.finalMetrics().testRecon(), label.text, s.finalMetrics().testKl(), s.epochs(), s.steps());
-        if (gan) {
-            out.printf("adversarial    test pixel recon %.4f nats/image, discriminator loss %.4f (real %.4f, generated "
-                            + "%.4f); last epoch updated the decoder in %.0f%%, the discriminator in %.0f%% of its steps%n",
-                    extras.get("testPixelRecon"), extras.get("testDiscLoss"), extras.get("testDiscReal"),
-                    extras.get("testDiscFake"), 100 * extras.get("decoderUpdateRate"),
-                    100 * extras.get("discriminatorUpdateRate"));
-        }
-        if (s.finalMetrics().perplexity() != null) {
-            out.printf("codes          perplexity %.2f, %d used (test split)%n", s.finalMetrics().perplexity(),
-                    s.finalMetrics().codesUsed());
-        }
+                s.finalMetrics().trainLoss(), s.finalMetrics().testLoss(), terms.get(0), s.finalMetrics().testRecon(),
+                terms.get(1), s.finalMetrics().testKl(), s.epochs(), s.steps());
+        trained.summary(s.finalMetrics()).forEach((label, text) -> out.printf("%-15s%s%n", label, text));
         out.printf("wall time      %.1f s (%.0f images/s training)%n", s.wallSeconds(), s.meanImagesPerSecond());
         if (skipped > 0) {
             out.printf("skipped        %d bad items, listed in %s%n", skipped,
@@ -184,17 +176,6 @@ final class TrainCommand implements Callable<Integer> {
         }
         out.printf("next           vaeforge export %s --out BUNDLE%n", run);
         return 0;
-    }
-
-    /** What the third loss column holds: the KL, or for a vqvae its codebook + commitment term. */
-    private enum EpochMetricsLabel {
-        KL("KL"), VQ("VQ");
-
-        final String text;
-
-        EpochMetricsLabel(String text) {
-            this.text = text;
-        }
     }
 
     /** Continues the run in --resume from its newest valid checkpoint. */
@@ -210,9 +191,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "config.json; remove " + String.join(", ", refused) + " (to train differently, start a new run)");
         }
         TrainConfig config = RunDirectory.readConfig(resume).config();
+        Family<ModelConfig> family = FamilyRegistry.of(config.model());
+        trained = family;
         DatasetResolver.TrainingData parts;
         try {
-            DatasetOptions opts = familyOptions.datasetOptions(config.model().family(),
+            DatasetOptions opts = family.datasetOptions(config.model(),
                     dataOptions.apply(input.options(config.model().imageShape()), spec.commandLine().getErr()));
             parts = DatasetResolver.training(config.dataset(), dataOptions.split(), opts);
         } catch (IllegalArgumentException e) {
@@ -244,8 +227,13 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--on-nan: " + e.getMessage());
         }
-        ModelFamily family = family();
-        familyOptions.check(family);
+        Family<?> family = family();
+        ParameterValues values = FamilyParameterOptions.values(spec.commandLine().getParseResult(), family);
+        try {
+            family.check(values);
+        } catch (VaeforgeException e) {
+            throw ParameterFlags.asFlags(e);
+        }
         Likelihood lik = Likelihood.parse(likelihood);
         ImageShape requested = requestedShape();
         if (limit != null && limit < 2) {
@@ -253,7 +241,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         DatasetResolver.TrainingData parts;
         try {
-            DatasetOptions opts = familyOptions.datasetOptions(family,
+            DatasetOptions opts = family.datasetOptions(values,
                     dataOptions.apply(input.options(requested), spec.commandLine().getErr()));
             parts = DatasetResolver.training(data, dataOptions.split(), opts);
         } catch (IllegalArgumentException e) {
@@ -269,8 +257,14 @@ final class TrainCommand implements Callable<Integer> {
                     + shape.width() + " images; models are square: pass --image-size N --resize");
         }
         List<Integer> w = widths != null ? widths : defaultWidths(shape.height());
-        VaeConfig architecture = new VaeConfig(shape.channels(), shape.height(), latentDim, w, lik, gaussianSigma);
-        ModelConfig modelConfig = familyOptions.modelConfig(family, architecture, dataset, epochs);
+        Architecture architecture = new Architecture(shape.channels(), shape.height(), latentDim, w, lik, gaussianSigma);
+        ModelConfig modelConfig;
+        try {
+            modelConfig = family.configure(architecture, values, new FamilyContext(dataset, epochs));
+        } catch (VaeforgeException e) {
+            throw ParameterFlags.asFlags(e);
+        }
+        trained = family;
         TrainConfig config = TrainConfig.builder(modelConfig, data).optEpochs(epochs).optBatchSize(batchSize)
                 .optLearningRate(learningRate).optSeed(seed).optDevice(device).optKeepCheckpoints(keepCheckpoints)
                 .optTestFraction(dataOptions.testFraction).optThreads(threads).optCheckpointEvery(checkpointEvery)
@@ -293,11 +287,11 @@ final class TrainCommand implements Callable<Integer> {
                 + limit);
     }
 
-    private ModelFamily family() {
+    private Family<?> family() {
         try {
-            return ModelFamily.fromId(model);
-        } catch (IllegalArgumentException e) {
-            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--model: " + e.getMessage());
+            return FamilyRegistry.get(model);
+        } catch (VaeforgeException e) {
+            throw ParameterFlags.asFlags(e);
         }
     }
 

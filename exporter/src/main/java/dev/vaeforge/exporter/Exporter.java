@@ -15,6 +15,7 @@ import dev.vaeforge.runtime.data.ImageDataset;
 import dev.vaeforge.runtime.io.Hashing;
 import dev.vaeforge.runtime.bundle.GraphRole;
 import dev.vaeforge.runtime.bundle.Manifest;
+import dev.vaeforge.runtime.bundle.ModelFamily;
 import dev.vaeforge.runtime.data.ImageShape;
 import dev.vaeforge.runtime.onnx.GraphBuilder;
 import dev.vaeforge.runtime.session.BundleSessions;
@@ -22,14 +23,12 @@ import dev.vaeforge.runtime.session.Device;
 import dev.vaeforge.runtime.condition.ConditionKind;
 import dev.vaeforge.runtime.condition.ConditionSpec;
 import dev.vaeforge.trainer.cvae.ConditionalVae;
-import dev.vaeforge.trainer.model.BetaVaeConfig;
-import dev.vaeforge.trainer.model.CapacityVaeConfig;
-import dev.vaeforge.trainer.model.CvaeConfig;
+import dev.vaeforge.trainer.cvae.CvaeConfig;
 import dev.vaeforge.trainer.model.Likelihood;
-import dev.vaeforge.trainer.model.ModelConfig;
-import dev.vaeforge.trainer.model.VaeConfig;
-import dev.vaeforge.trainer.model.VaeGanConfig;
-import dev.vaeforge.trainer.model.VqVaeConfig;
+import dev.vaeforge.trainer.family.ModelConfig;
+import dev.vaeforge.trainer.vae.VaeConfig;
+import dev.vaeforge.trainer.vaegan.VaeGanConfig;
+import dev.vaeforge.trainer.vqvae.VqVaeConfig;
 import dev.vaeforge.trainer.nn.ConvEncoder;
 import dev.vaeforge.trainer.vaegan.VaeGan;
 import dev.vaeforge.trainer.vqvae.VqVae;
@@ -93,17 +92,17 @@ public final class Exporter {
         checkFinite(model);
         String bundleId = UUID.randomUUID().toString();
         Map<String, String> metadata = new HashMap<>();
-        metadata.put(BundleFormat.METADATA_FAMILY, config.family().id());
+        metadata.put(BundleFormat.METADATA_FAMILY, config.family());
         metadata.put(BundleFormat.METADATA_BUNDLE_ID, bundleId);
         metadata.put(BundleFormat.METADATA_PROVENANCE, Json.writeLine(provenance));
 
         Random rnd = new Random(options.paritySeed());
         int b = options.parityBatch();
-        GraphSet set = switch (config.family()) {
+        GraphSet set = switch (ModelFamily.fromId(config.family())) {
             case VAE -> vae((VaeConfig) config, requireBlock(model, ConvVae.class, config), metadata, rnd, b);
-            case BETA_VAE -> vae(((BetaVaeConfig) config).architecture(), requireBlock(model, ConvVae.class, config),
+            case BETA_VAE -> vae(new VaeConfig(config.architecture()), requireBlock(model, ConvVae.class, config),
                     metadata, rnd, b);
-            case CAPACITY_VAE -> vae(((CapacityVaeConfig) config).architecture(),
+            case CAPACITY_VAE -> vae(new VaeConfig(config.architecture()),
                     requireBlock(model, ConvVae.class, config), metadata, rnd, b);
             case CVAE -> cvae((CvaeConfig) config, requireBlock(model, ConditionalVae.class, config), metadata, rnd, b);
             case VQVAE -> vqvae((VqVaeConfig) config, requireBlock(model, VqVae.class, config), metadata, rnd, b, codeData);
@@ -121,7 +120,7 @@ public final class Exporter {
         }
         ImageShape s = config.imageShape();
         Manifest manifest = new Manifest(BundleFormat.FORMAT, BundleFormat.VERSION, bundleId, Instant.now().toString(),
-                config.family().id(), new Manifest.Image(s.channels(), s.height(), s.width(), new double[] {0, 1}),
+                config.family(), new Manifest.Image(s.channels(), s.height(), s.width(), new double[] {0, 1}),
                 set.likelihood(), set.latent(), set.conditioning(), set.prior(), GraphBuilder.OPSET,
                 specs,
                 new Manifest.Parity(options.tolerance(), b, options.paritySeed(), parity), provenance);
@@ -258,7 +257,7 @@ public final class Exporter {
      * ({@link VaeGanGraphs}), parity-checked on uniform random images like the encoder.
      */
     private static GraphSet vaegan(VaeGanConfig c, VaeGan gan, Map<String, String> metadata, Random rnd, int b) {
-        VaeConfig v = c.architecture();
+        VaeConfig v = new VaeConfig(c.architecture());
         ImageShape s = v.imageShape();
         Map<GraphRole, byte[]> graphs = new EnumMap<>(GraphRole.class);
         Map<String, Manifest.Graph> specs = new LinkedHashMap<>();
@@ -276,7 +275,7 @@ public final class Exporter {
 
     /** The cvae's graphs: the VAE's with a y[N,A] input on both (decision 0009). */
     private static GraphSet cvae(CvaeConfig c, ConditionalVae cvae, Map<String, String> metadata, Random rnd, int b) {
-        VaeConfig v = c.architecture();
+        VaeConfig v = new VaeConfig(c.architecture());
         ImageShape s = v.imageShape();
         int a = c.condition().dim();
         byte[] enc = CvaeGraphs.encoder(cvae, metadata).toByteArray();

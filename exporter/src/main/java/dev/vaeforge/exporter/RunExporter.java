@@ -32,7 +32,7 @@ public final class RunExporter {
 
     /**
      * @param codeData vqvae: the run's training images, for the empirical code prior (see
-     *     {@link Exporter#export(dev.vaeforge.trainer.model.ModelConfig, Block, Manifest.Provenance, Path,
+     *     {@link Exporter#export(dev.vaeforge.trainer.family.ModelConfig, Block, Manifest.Provenance, Path,
      *     Exporter.Options, ImageDataset)}); null for a uniform code prior or another family
      */
     public static Exporter.Result export(Path runDir, Which which, Path out, Exporter.Options options,

@@ -6,7 +6,7 @@ import dev.vaeforge.runtime.data.ImageShape;
 import dev.vaeforge.runtime.onnx.DType;
 import dev.vaeforge.runtime.onnx.GraphBuilder;
 import dev.vaeforge.runtime.onnx.proto.Onnx.ModelProto;
-import dev.vaeforge.trainer.model.VaeGanConfig;
+import dev.vaeforge.trainer.vaegan.VaeGanConfig;
 import dev.vaeforge.trainer.vaegan.Discriminator;
 import java.util.List;
 import java.util.Map;

@@ -16,7 +16,7 @@ import dev.vaeforge.runtime.onnx.GraphBuilder;
 import dev.vaeforge.runtime.onnx.proto.Onnx.ModelProto;
 import dev.vaeforge.runtime.session.Device;
 import dev.vaeforge.runtime.session.Sessions;
-import dev.vaeforge.trainer.model.VqVaeConfig;
+import dev.vaeforge.trainer.vqvae.VqVaeConfig;
 import dev.vaeforge.trainer.nn.Activation;
 import dev.vaeforge.trainer.vqvae.VectorQuantizer;
 import dev.vaeforge.trainer.vqvae.VqVae;

@@ -18,15 +18,15 @@ import dev.vaeforge.runtime.condition.ConditionKind;
 import dev.vaeforge.runtime.condition.ConditionSpec;
 import dev.vaeforge.runtime.session.Device;
 import dev.vaeforge.trainer.cvae.ConditionalVae;
-import dev.vaeforge.trainer.model.BetaVaeConfig;
-import dev.vaeforge.trainer.model.CapacityVaeConfig;
-import dev.vaeforge.trainer.model.CvaeConfig;
-import dev.vaeforge.trainer.model.KlSchedule;
+import dev.vaeforge.trainer.betavae.BetaVaeConfig;
+import dev.vaeforge.trainer.capacityvae.CapacityVaeConfig;
+import dev.vaeforge.trainer.cvae.CvaeConfig;
+import dev.vaeforge.trainer.betavae.KlSchedule;
 import dev.vaeforge.trainer.model.Likelihood;
-import dev.vaeforge.trainer.model.ModelConfig;
+import dev.vaeforge.trainer.family.ModelConfig;
 import dev.vaeforge.trainer.model.Span;
-import dev.vaeforge.trainer.model.VaeGanConfig;
-import dev.vaeforge.trainer.train.Families;
+import dev.vaeforge.trainer.vaegan.VaeGanConfig;
+import dev.vaeforge.trainer.family.FamilyRegistry;
 import dev.vaeforge.trainer.vae.ConvVae;
 import java.nio.file.Path;
 import java.util.List;
@@ -118,19 +118,19 @@ class FamilyExportTest {
     }
 
     private Manifest exportAndUse(ModelConfig config, java.util.function.Function<ConditionSpec, Condition> condition) {
-        Path out = tmp.resolve(config.family().id());
+        Path out = tmp.resolve(config.family());
         try (NDManager mgr = NDManager.newBaseManager()) {
-            Block block = Families.newBlock(config);
-            block.initialize(mgr, DataType.FLOAT32, Families.inputShapes(config, 2));
+            Block block = FamilyRegistry.of(config).newBlock(config);
+            block.initialize(mgr, DataType.FLOAT32, FamilyRegistry.of(config).inputShapes(config, 2));
             BlockParityTest.randomiseParameters(block, 33);
             Manifest m = Exporter.export(config, block, VaeExportTest.PROVENANCE, out, Exporter.Options.defaults())
                     .manifest();
-            assertEquals(config.family().id(), m.family());
-            Set<String> roles = config.family().graphs().stream().map(GraphRole::key).collect(Collectors.toSet());
+            assertEquals(config.family(), m.family());
+            Set<String> roles = ModelFamily.fromId(config.family()).graphs().stream().map(GraphRole::key).collect(Collectors.toSet());
             assertEquals(roles, m.graphs().keySet(), "exactly the family's graphs");
             assertEquals(roles, m.parity().maxAbsError().keySet(), "parity measured on every graph");
             m.parity().maxAbsError().forEach((g, err) -> assertTrue(err <= 1e-4, g + " parity " + err));
-            assertEquals(config.family() == ModelFamily.CVAE, block instanceof ConditionalVae);
+            assertEquals(config.family().equals("cvae"), block instanceof ConditionalVae);
 
             try (VaeRuntime rt = VaeRuntime.open(out, Device.CPU, 3)) {
                 int per = rt.imageShape().size();

@@ -13,7 +13,7 @@ import dev.vaeforge.runtime.bundle.Manifest;
 import dev.vaeforge.runtime.onnx.OnnxModels;
 import dev.vaeforge.runtime.session.Device;
 import dev.vaeforge.trainer.model.Likelihood;
-import dev.vaeforge.trainer.model.VaeConfig;
+import dev.vaeforge.trainer.vae.VaeConfig;
 import dev.vaeforge.trainer.vae.ConvVae;
 import java.nio.file.Files;
 import java.nio.file.Path;

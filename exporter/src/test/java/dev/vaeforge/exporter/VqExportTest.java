@@ -13,7 +13,7 @@ import dev.vaeforge.runtime.onnx.proto.Onnx.ModelProto;
 import dev.vaeforge.runtime.session.Device;
 import dev.vaeforge.runtime.session.Sessions;
 import dev.vaeforge.trainer.model.Likelihood;
-import dev.vaeforge.trainer.model.VqVaeConfig;
+import dev.vaeforge.trainer.vqvae.VqVaeConfig;
 import dev.vaeforge.trainer.vqvae.VqVae;
 import java.util.Arrays;
 import java.util.List;

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.vaeforge.trainer.loss.LossTerms;
 import dev.vaeforge.trainer.loss.Objective;
-import dev.vaeforge.trainer.model.BetaVaeConfig;
 import dev.vaeforge.trainer.vae.VaeLoss;
 import java.util.Map;
 
@@ -48,7 +47,7 @@ public final class BetaVaeLoss implements Objective {
         NDArray meanPerDim = perDim.mean(new int[] {0});
         NDArray klTerm = config.freeBits() > 0 ? Scalars.maximum(meanPerDim, config.freeBits()).sum() : kl;
         NDArray reconMean = recon.mean();
-        return new LossTerms(reconMean.add(Scalars.mul(klTerm, beta)), reconMean, kl, meanPerDim);
+        return LossTerms.gaussian(reconMean.add(Scalars.mul(klTerm, beta)), reconMean, kl, meanPerDim);
     }
 
     @Override

@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import dev.vaeforge.trainer.model.CvaeConfig;
 
 /**
  * The conditional VAE block: (x, y) -> [logits, mu, logvar], the same outputs as {@code ConvVae}, so

@@ -3,6 +3,6 @@
  * q(z|x,y) ({@link dev.vaeforge.trainer.cvae.ConditionalEncoder}) and p(x|z,y)
  * ({@link dev.vaeforge.trainer.cvae.ConditionalDecoder}); y enters by concatenation (decision 0009).
  * Its loss is the plain VAE's ({@code VaeLoss}) applied to the conditional outputs: the negative
- * conditional ELBO. The config record is {@code dev.vaeforge.trainer.model.CvaeConfig} (decision 0003).
+ * conditional ELBO. The config record is {@code CvaeConfig}, the plug-in {@code CvaeFamily}.
  */
 package dev.vaeforge.trainer.cvae;

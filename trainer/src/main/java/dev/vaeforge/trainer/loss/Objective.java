@@ -43,12 +43,13 @@ public interface Objective {
 
     /**
      * For a family of several networks ({@link LossTerms#networks()} not empty): which networks this
-     * step updates, decided from the step's batch-mean {@link LossTerms#extras()} before anything is
+     * step updates, decided from the step's batch-mean {@link LossTerms#terms()} before anything is
      * applied (vaegan's equilibrium rule). A network left out keeps its weights and its optimiser state.
      *
      * @param networks the names in {@link LossTerms#networks()}
+     * @param terms the values of {@link LossTerms#terms()}
      */
-    default Set<String> networksToUpdate(Set<String> networks, Map<String, Float> extras) {
+    default Set<String> networksToUpdate(Set<String> networks, Map<String, Float> terms) {
         return networks;
     }
 }

@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import dev.vaeforge.trainer.model.ModelConfig;
-import dev.vaeforge.trainer.train.Families;
+import dev.vaeforge.trainer.family.ModelConfig;
+import dev.vaeforge.trainer.family.FamilyRegistry;
 import dev.vaeforge.trainer.train.ResumableAdam;
 import dev.vaeforge.trainer.train.SessionSnapshot;
 import java.io.IOException;
@@ -32,7 +32,7 @@ final class CheckpointSnapshots {
         }
         Map<String, float[]> weights = new LinkedHashMap<>();
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            Block block = Families.newBlock(model);
+            Block block = FamilyRegistry.of(model).newBlock(model);
             DjlParams.load(c.paramsFile(), block, m);
             for (Pair<String, Parameter> p : block.getParameters()) {
                 weights.put(p.getKey(), p.getValue().getArray().toFloatArray());

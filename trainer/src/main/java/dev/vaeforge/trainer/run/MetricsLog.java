@@ -31,7 +31,7 @@ public final class MetricsLog {
 
     /**
      * Starts empty logs; the CSV header is {@code columns} (the base columns, then a family's extras,
-     * see {@code Families.metricColumns}), matching {@link EpochMetrics#csvRow()}.
+     * see {@code Family.metricColumns}), matching {@link EpochMetrics#csvRow()}.
      */
     static MetricsLog create(Path runDir, List<String> columns) throws IOException {
         MetricsLog log = new MetricsLog(runDir);

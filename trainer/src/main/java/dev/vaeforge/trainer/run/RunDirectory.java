@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import dev.vaeforge.runtime.Json;
 import dev.vaeforge.trainer.train.EpochMetrics;
-import dev.vaeforge.trainer.train.Families;
+import dev.vaeforge.trainer.family.FamilyRegistry;
 import dev.vaeforge.trainer.train.TrainConfig;
 import dev.vaeforge.trainer.train.TrainingSummary;
 import dev.vaeforge.trainer.vae.ConvVae;
@@ -195,7 +195,7 @@ public final class RunDirectory {
         if (block instanceof ConvVae vae) {
             return vae;
         }
-        throw new InvalidRunException(dir.resolve(RunLayout.CONFIG) + " describes a '" + config().model().family().id()
+        throw new InvalidRunException(dir.resolve(RunLayout.CONFIG) + " describes a '" + config().model().family()
                 + "' model, not a VAE");
     }
 
@@ -204,7 +204,7 @@ public final class RunDirectory {
         if (!checkpoints.contains(c)) {
             throw new IllegalArgumentException(c.directory() + " is not a checkpoint of " + dir);
         }
-        Block block = Families.newBlock(config().model());
+        Block block = FamilyRegistry.of(config().model()).newBlock(config().model());
         DjlParams.load(c.paramsFile(), block, manager);
         return block;
     }

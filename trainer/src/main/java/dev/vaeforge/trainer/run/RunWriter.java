@@ -4,7 +4,7 @@ import dev.vaeforge.runtime.data.BadFile;
 import dev.vaeforge.runtime.io.AtomicFiles;
 import dev.vaeforge.runtime.Json;
 import dev.vaeforge.trainer.train.EpochMetrics;
-import dev.vaeforge.trainer.train.Families;
+import dev.vaeforge.trainer.family.FamilyRegistry;
 import dev.vaeforge.trainer.train.TrainingSummary;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,7 +55,7 @@ public final class RunWriter {
         }
         Files.createDirectories(dir);
         CheckpointStore store = new CheckpointStore(dir, info.config().keepCheckpoints());
-        MetricsLog log = MetricsLog.create(dir, Families.metricColumns(info.config().model()));
+        MetricsLog log = MetricsLog.create(dir, FamilyRegistry.of(info.config().model()).metricColumns(info.config().model()));
         AtomicFiles.writeString(dir.resolve(RunLayout.CONFIG), Json.write(info));
         return new RunWriter(dir, info, log, store);
     }

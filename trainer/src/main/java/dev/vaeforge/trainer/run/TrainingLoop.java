@@ -3,7 +3,7 @@ package dev.vaeforge.trainer.run;
 import dev.vaeforge.runtime.data.ImageDataset;
 import dev.vaeforge.trainer.train.BatchLoader;
 import dev.vaeforge.trainer.train.EpochMetrics;
-import dev.vaeforge.trainer.train.Families;
+import dev.vaeforge.trainer.family.FamilyRegistry;
 import dev.vaeforge.trainer.train.LossTotals;
 import dev.vaeforge.trainer.train.NanPolicy;
 import dev.vaeforge.trainer.train.NumericalFaultException;
@@ -127,11 +127,10 @@ final class TrainingLoop {
             long t0 = System.nanoTime();
             LossTotals te = session.evaluate(test);
             double evalSeconds = (System.nanoTime() - t0) / 1e9;
-            EpochMetrics m = new EpochMetrics(epoch, globalStep, totals.meanTotal(), totals.meanRecon(),
+            EpochMetrics base = new EpochMetrics(epoch, globalStep, totals.meanTotal(), totals.meanRecon(),
                     totals.meanKl(), te.meanTotal(), te.meanRecon(), te.meanKl(), totals.images() / epochTrainSeconds,
-                    epochTrainSeconds + evalSeconds).with(totals.schedule(), te.meanKlPerDim())
-                    .withCodes(te.codeUsage())
-                    .withExtras(Families.extraColumns(config.model(), totals.meanExtras(), te.meanExtras()));
+                    epochTrainSeconds + evalSeconds).with(totals.schedule(), te.meanKlPerDim());
+            EpochMetrics m = FamilyRegistry.of(config.model()).epochMetrics(config.model(), base, totals, te);
             metrics.add(m);
             trainSecondsDone += epochTrainSeconds;
             trainImagesDone += totals.images();

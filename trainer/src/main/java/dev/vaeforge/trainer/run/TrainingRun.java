@@ -6,7 +6,7 @@ import dev.vaeforge.runtime.data.ImageDataset;
 import dev.vaeforge.runtime.data.Subset;
 import dev.vaeforge.trainer.engine.EngineSetup;
 import dev.vaeforge.trainer.train.SessionSnapshot;
-import dev.vaeforge.trainer.train.Families;
+import dev.vaeforge.trainer.family.FamilyRegistry;
 import dev.vaeforge.trainer.train.TrainConfig;
 import dev.vaeforge.trainer.train.TrainListener;
 import dev.vaeforge.trainer.train.TrainingSession;
@@ -225,7 +225,7 @@ public final class TrainingRun {
             throw new IllegalArgumentException("the test split is empty; the run needs it for its test loss");
         }
         // a conditional model needs every image's condition; refuse before the run directory exists
-        Families.conditions(config.model(), train);
-        Families.conditions(config.model(), test);
+        FamilyRegistry.of(config.model()).conditions(config.model(), train);
+        FamilyRegistry.of(config.model()).conditions(config.model(), test);
     }
 }

@@ -13,8 +13,8 @@ import java.util.Map;
  * during the epoch), test values are measured after the epoch in inference mode (z = mu), with every
  * schedule at its final value (target beta, C_max).
  *
- * <p>The last three fields were added with the beta-VAE, capacity-VAE and cvae families; they are
- * left out of the JSON when absent, so runs without them read and write as before.
+ * <p>The fields after {@code seconds} are a family's ({@code Family#metricColumns} says which); they
+ * are left out of the JSON when absent, so runs without them read and write as before.
  *
  * @param step optimiser steps since the start of the run, at the end of this epoch
  * @param imagesPerSecond training images per second in this epoch (evaluation excluded)
@@ -40,7 +40,7 @@ public record EpochMetrics(int epoch, long step, double trainLoss, double trainR
             "testLoss", "testRecon", "testKl", "imagesPerSecond", "seconds");
     /** CSV columns klDim0, klDim1, ... hold {@link #klPerDim}. */
     public static final String KL_DIM_COLUMN = "klDim";
-    /** CSV columns of the code usage (vqvae), after the others. */
+    /** CSV columns of the code usage (a latent of codes), after the others. */
     public static final List<String> CODE_COLUMNS = List.of("perplexity", "codesUsed");
 
     public EpochMetrics {
@@ -72,13 +72,24 @@ public record EpochMetrics(int epoch, long step, double trainLoss, double trainR
                 extras);
     }
 
-    /** These metrics with the code usage of the test split (vqvae); null leaves them absent. */
-    public EpochMetrics withCodes(dev.vaeforge.trainer.vqvae.CodeUsage usage) {
-        if (usage == null) {
-            return this;
-        }
+    /** These metrics with the code usage of the test split (a latent of codes). */
+    public EpochMetrics withCodes(double perplexity, int codesUsed) {
         return new EpochMetrics(epoch, step, trainLoss, trainRecon, trainKl, testLoss, testRecon, testKl,
-                imagesPerSecond, seconds, beta, capacity, klPerDim, usage.perplexity(), usage.codesUsed(), extras);
+                imagesPerSecond, seconds, beta, capacity, klPerDim, perplexity, codesUsed, extras);
+    }
+
+    /**
+     * A metrics.csv header: {@link #COLUMNS}, the scheduled values ("beta", "capacity"), klDim0 ..
+     * klDim{klDims-1}, then {@code after} (the family's further columns); matches {@link #csvRow()}.
+     */
+    public static List<String> columns(List<String> schedule, int klDims, List<String> after) {
+        List<String> c = new ArrayList<>(COLUMNS);
+        c.addAll(schedule);
+        for (int d = 0; d < klDims; d++) {
+            c.add(KL_DIM_COLUMN + d);
+        }
+        c.addAll(after);
+        return List.copyOf(c);
     }
 
     /** These metrics with the family's further columns (in CSV order); null or empty leaves them absent. */

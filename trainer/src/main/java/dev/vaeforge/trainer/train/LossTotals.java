@@ -20,7 +20,7 @@ public final class LossTotals {
     private long klDimImages;
     private double[] klPerDim;
     private Map<String, Double> schedule = Map.of();
-    private long[] codeCounts;
+    private final Map<String, long[]> counts = new LinkedHashMap<>();
     /** Sums of the family's extra terms, each weighted by its batch's image count. */
     private final Map<String, Double> extras = new LinkedHashMap<>();
 
@@ -99,19 +99,18 @@ public final class LossTotals {
         }
     }
 
-    /** Counts the codebook indices of one batch (vqvae), codes 0..k-1. */
-    public void addCodes(long[] indices, int k) {
-        if (codeCounts == null) {
-            codeCounts = new long[k];
-        }
+    /** Counts the values 0..k-1 of one batch under {@code name} (e.g. the codes of a quantized latent). */
+    public void addCounts(String name, long[] indices, int k) {
+        long[] c = counts.computeIfAbsent(name, n -> new long[k]);
         for (long i : indices) {
-            codeCounts[(int) i]++;
+            c[(int) i]++;
         }
     }
 
-    /** Code usage of the batches added (vqvae), or null when none was added. */
-    public dev.vaeforge.trainer.vqvae.CodeUsage codeUsage() {
-        return codeCounts == null ? null : dev.vaeforge.trainer.vqvae.CodeUsage.of(codeCounts);
+    /** How often each value was counted under {@code name}, or null when nothing was. */
+    public long[] counts(String name) {
+        long[] c = counts.get(name);
+        return c == null ? null : c.clone();
     }
 
     /** Mean KL of each latent dimension over the images added, or null when none was added. */

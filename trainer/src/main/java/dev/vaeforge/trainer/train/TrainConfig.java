@@ -3,7 +3,7 @@ package dev.vaeforge.trainer.train;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.vaeforge.trainer.engine.DeviceSpec;
-import dev.vaeforge.trainer.model.ModelConfig;
+import dev.vaeforge.trainer.family.ModelConfig;
 import java.util.Objects;
 
 /**

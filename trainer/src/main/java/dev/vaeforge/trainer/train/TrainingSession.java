@@ -3,14 +3,11 @@ package dev.vaeforge.trainer.train;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -20,6 +17,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vaeforge.runtime.data.ImageDataset;
 import dev.vaeforge.runtime.data.ImageShape;
 import dev.vaeforge.trainer.engine.EngineSetup;
+import dev.vaeforge.trainer.family.Family;
+import dev.vaeforge.trainer.family.FamilyRegistry;
+import dev.vaeforge.trainer.family.ModelConfig;
 import dev.vaeforge.trainer.loss.LossTerms;
 import dev.vaeforge.trainer.loss.Objective;
 import dev.vaeforge.trainer.loss.ResumableState;
@@ -41,12 +41,17 @@ import java.util.Set;
  * <p>Every step works in its own sub-manager that is closed at the end of the step, so native memory
  * stays flat however long the run is. Before each batch the engine is reseeded from (seed, epoch,
  * batch) ({@link StepNoise}), and before the optimiser touches anything the loss terms and every
- * gradient are checked for NaN and infinity ({@link NumericalFaultException}); a refused step also
- * puts back what the forward pass changed (batch-norm running statistics).
+ * gradient are checked for NaN and infinity ({@link StepGuard}, {@link NumericalFaultException}); a
+ * refused step also puts back what the forward pass changed (batch-norm running statistics). What
+ * differs between families (block, inputs, objective, logged terms, networks) comes from the
+ * family's {@link Family} plug-in.
  */
 public final class TrainingSession implements AutoCloseable {
     /** Batches read ahead of the one being computed. */
     static final int PREFETCH = 2;
+
+    /** Suffix of the per-network extras that say whether the step updated that network. */
+    public static final String UPDATED = "Updated";
 
     /** Called after every step with the batch's mean terms [total, recon, kl]. */
     @FunctionalInterface
@@ -54,49 +59,53 @@ public final class TrainingSession implements AutoCloseable {
         void onStep(int step, int count, float[] batchMeans);
     }
 
-    private static final String[] TERMS = {"total", "reconstruction", "kl"};
+    private static final NDIndex ALL = new NDIndex("...");
 
     private final TrainConfig config;
+    private final Family<ModelConfig> family;
     private final ImageShape shape;
     private final Objective objective;
     private final Model model;
     private final Trainer trainer;
     private final ResumableAdam adam;
+    private final StepGuard guard;
     private final Map<String, Parameter> byName = new LinkedHashMap<>();
     private final Map<String, String> nameById = new LinkedHashMap<>();
     private final List<ResumableState> familyStates = new ArrayList<>();
+    /** For a family of several networks; null otherwise. */
+    private final NetworkSteps networkSteps;
+
+    /** Steps per epoch of the training set of the last {@link #trainBatches} call (for spans in epochs). */
+    private int perEpoch = 1;
+    private Map<String, Double> lastSchedule = Map.of();
+    private Map<String, Double> lastExtras = Map.of();
 
     /**
      * Builds and initialises the model. Seeds the engine first, so the initial weights depend only on
      * {@code config.seed()}.
      */
-    /** Steps per epoch of the training set of the last {@link #trainBatches} call (for spans in epochs). */
-    private int perEpoch = 1;
-    private Map<String, Double> lastSchedule = Map.of();
-    private Map<String, Double> lastExtras = Map.of();
-    /** parameter name -> its network, for a family of several networks; empty otherwise. */
-    private final Map<String, String> networkOf = new LinkedHashMap<>();
-
     public TrainingSession(TrainConfig config, Device device) {
-        this(config, device, Families.objective(config.model()));
+        this(config, device, FamilyRegistry.of(config.model()).objective(config.model()));
     }
 
     /** With a given objective instead of the family's, for tests of the loop's mechanics. */
     TrainingSession(TrainConfig config, Device device, Objective objective) {
         this.config = config;
+        this.family = FamilyRegistry.of(config.model());
         this.shape = config.model().imageShape();
         this.objective = objective;
+        this.guard = new StepGuard(family.id());
         this.adam = new ResumableAdam((float) config.learningRate());
-        Model m = Model.newInstance(config.model().family().id(), device);
+        Model m = Model.newInstance(family.id(), device);
         try {
-            m.setBlock(Families.newBlock(config.model()));
-            DefaultTrainingConfig tc = new DefaultTrainingConfig(new ObjectiveLoss(config.model().family().id(), objective))
+            m.setBlock(family.newBlock(config.model()));
+            DefaultTrainingConfig tc = new DefaultTrainingConfig(new ObjectiveLoss(family.id(), objective))
                     .optOptimizer(adam)
                     .optInitializer(new XavierInitializer(), Parameter.Type.WEIGHT)
                     .optDevices(new Device[] {device});
             this.trainer = m.newTrainer(tc);
             EngineSetup.seed(config.seed());
-            trainer.initialize(Families.inputShapes(config.model(), config.batchSize()));
+            trainer.initialize(family.inputShapes(config.model(), config.batchSize()));
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -106,14 +115,18 @@ public final class TrainingSession implements AutoCloseable {
             byName.put(p.getKey(), p.getValue());
             nameById.put(p.getValue().getId(), p.getKey());
         }
-        if (!Families.networks(config.model()).isEmpty()) {
+        if (family.networks(config.model()).isEmpty()) {
+            networkSteps = null;
+        } else {
+            Map<String, String> networkOf = new LinkedHashMap<>();
             Map<String, String> groups = new LinkedHashMap<>();
             byName.forEach((name, p) -> {
-                String net = Families.network(config.model(), name);
+                String net = family.network(config.model(), name);
                 networkOf.put(name, net);
                 groups.put(p.getId(), net);
             });
             adam.partition(groups);
+            networkSteps = new NetworkSteps(byName, networkOf, adam);
         }
         for (Object o : new Object[] {objective, m.getBlock()}) {
             if (o instanceof ResumableState s) {
@@ -132,8 +145,9 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     /**
-     * The family's extra batch means of the last step ({@link LossTerms#extras()}) and, for a family of
-     * several networks, "&lt;network&gt;Updated" = 1 or 0; empty for most families.
+     * The family's further batch means of the last step (its terms besides the two logged as
+     * reconstruction and KL) and, for a family of several networks, "&lt;network&gt;Updated" = 1 or 0;
+     * empty for most families.
      */
     public Map<String, Double> lastExtras() {
         return lastExtras;
@@ -160,7 +174,7 @@ public final class TrainingSession implements AutoCloseable {
         int[] order = EpochOrder.shuffle(train.size(), config.seed(), epoch);
         int from = Math.min(order.length, fromBatch * config.batchSize());
         perEpoch = stepsPerEpoch(train.size());
-        return new BatchLoader(train, Families.conditions(config.model(), train),
+        return new BatchLoader(train, family.conditions(config.model(), train),
                 Arrays.copyOfRange(order, from, order.length), config.batchSize(), true, PREFETCH);
     }
 
@@ -213,192 +227,48 @@ public final class TrainingSession implements AutoCloseable {
         }
         try (NDManager sm = trainer.getManager().newSubManager()) {
             NDArray x = sm.create(b.pixels(), new Shape(shape.batchShape(b.count())));
-            float[] means;
-            Map<String, Float> extras = new LinkedHashMap<>();
+            BatchTerms r;
             Set<String> update = Set.of();
             StepFault fault;
             try (GradientCollector gc = trainer.newGradientCollector()) {
                 NDList out = trainer.forward(inputs(sm, x, b));
                 LossTerms t = stepObjective.compute(x, out);
-                NDList read = new NDList(t.total(), t.reconstruction(), t.kl());
-                t.networks().values().forEach(read::add);
-                t.extras().values().forEach(read::add);
-                float[] all = NDArrays.stack(read).toFloatArray();
-                means = Arrays.copyOf(all, 3);
-                int i = 3;
-                Map<String, Float> networkLosses = new LinkedHashMap<>();
-                for (String net : t.networks().keySet()) {
-                    networkLosses.put(net, all[i++]);
-                }
-                for (String e : t.extras().keySet()) {
-                    extras.put(e, all[i++]);
-                }
-                fault = lossFault(means, step, epoch, batch);
-                if (fault == null) {
-                    fault = namedFault(networkLosses, "loss of the ", step, epoch, batch);
-                }
-                if (fault == null) {
-                    fault = namedFault(extras, "logged term ", step, epoch, batch);
-                }
+                r = BatchTerms.read(t, family.loggedTerms(), true);
+                fault = guard.lossFault(r.logged(), r.networks(), r.extras(), step, epoch, batch);
                 if (fault == null) {
                     if (t.networks().isEmpty()) {
                         gc.backward(t.total());
                     } else {
-                        update = stepObjective.networksToUpdate(t.networks().keySet(), extras);
-                        backwardPerNetwork(t.networks(), sm);
+                        Map<String, Float> terms = new LinkedHashMap<>(r.logged());
+                        terms.putAll(r.extras());
+                        update = stepObjective.networksToUpdate(t.networks().keySet(), terms);
+                        networkSteps.backward(t.networks(), sm);
                     }
                 }
             }
             if (fault == null) {
-                fault = gradientFault(sm, step, epoch, batch);
+                fault = guard.gradientFault(byName, sm, step, epoch, batch);
             }
             if (fault != null) {
-                zeroGradients();
+                NetworkSteps.zeroGradients(byName);
                 forwardState.forEach((p, v) -> copyInto(p.getArray(), v, sm));
                 throw new NumericalFaultException(fault, "non-finite value at " + fault.describe()
                         + "; the step was not applied (weights and optimiser state are those after step "
                         + (step - 1) + ")");
             }
             Map<String, Double> logged = new LinkedHashMap<>();
-            extras.forEach((k, v) -> logged.put(k, (double) v));
-            if (networkOf.isEmpty()) {
+            r.extras().forEach((k, v) -> logged.put(k, (double) v));
+            if (networkSteps == null) {
                 trainer.step();
             } else {
-                applyUpdates(update);
-                for (String net : Families.networks(config.model())) {
+                networkSteps.apply(update, trainer.getManager());
+                for (String net : family.networks(config.model())) {
                     logged.put(net + UPDATED, update.contains(net) ? 1.0 : 0.0);
                 }
             }
             lastExtras = Collections.unmodifiableMap(logged);
-            return means;
+            return r.means();
         }
-    }
-
-    /** Suffix of the per-network extras that say whether the step updated that network. */
-    public static final String UPDATED = "Updated";
-
-    /**
-     * Differentiates each network's loss into that network's parameters only: backward of loss i
-     * (keeping the graph for the next), copy out the gradients of network i's parameters, clear all
-     * gradients; at the end put the copies back. Nothing is applied yet, so the guard can still refuse
-     * the step and no loss sees weights another network's update changed (which PyTorch would reject as
-     * an in-place modification).
-     */
-    private void backwardPerNetwork(Map<String, NDArray> losses, NDManager sm) {
-        Map<Parameter, NDArray> kept = new LinkedHashMap<>();
-        int left = losses.size();
-        for (Map.Entry<String, NDArray> e : losses.entrySet()) {
-            left--;
-            PtNDArray loss = (PtNDArray) e.getValue();
-            JniUtils.backward(loss, (PtNDArray) loss.onesLike(), left > 0, false);
-            if (left == 0) {
-                break; // the last network's gradients stay where backward left them
-            }
-            for (Map.Entry<String, Parameter> p : byName.entrySet()) {
-                Parameter param = p.getValue();
-                if (param.requiresGradient() && e.getKey().equals(networkOf.get(p.getKey())) && param.getArray().hasGradient()) {
-                    NDArray g = param.getArray().getGradient();
-                    g.attach(sm);
-                    kept.put(param, g.duplicate());
-                }
-            }
-            zeroGradients();
-        }
-        String last = null;
-        for (String k : losses.keySet()) {
-            last = k;
-        }
-        for (Map.Entry<String, Parameter> p : byName.entrySet()) {
-            Parameter param = p.getValue();
-            if (!param.requiresGradient() || last.equals(networkOf.get(p.getKey()))) {
-                continue;
-            }
-            NDArray g = param.getArray().getGradient();
-            g.attach(sm);
-            NDArray saved = kept.get(param);
-            if (saved == null) {
-                g.set(ALL, g.zerosLike()); // a network without a loss of its own gets no update
-            } else {
-                g.set(ALL, saved);
-            }
-        }
-    }
-
-    /** Adam steps for the parameters of the networks in {@code update}; the others' gradients are cleared. */
-    private void applyUpdates(Set<String> update) {
-        try (NDManager scratch = trainer.getManager().newSubManager()) {
-            for (Map.Entry<String, Parameter> p : byName.entrySet()) {
-                Parameter param = p.getValue();
-                if (!param.requiresGradient()) {
-                    continue;
-                }
-                NDArray w = param.getArray();
-                NDArray g = w.getGradient();
-                g.attach(scratch);
-                if (update.contains(networkOf.get(p.getKey()))) {
-                    adam.update(param.getId(), w, g);
-                } else if (w instanceof PtNDArray a) {
-                    JniUtils.zeroGrad(a);
-                }
-            }
-        }
-    }
-
-    private StepFault namedFault(Map<String, Float> values, String what, long step, int epoch, int batch) {
-        for (Map.Entry<String, Float> e : values.entrySet()) {
-            if (!Float.isFinite(e.getValue())) {
-                return new StepFault(step, epoch, batch, family(), what + "'" + e.getKey() + "'", Float.toString(e.getValue()));
-            }
-        }
-        return null;
-    }
-
-    private StepFault lossFault(float[] means, long step, int epoch, int batch) {
-        // name the term that went bad, not the sum it spoiled
-        for (int i : new int[] {1, 2, 0}) {
-            if (!Float.isFinite(means[i])) {
-                return new StepFault(step, epoch, batch, family(), "loss term '" + TERMS[i] + "'", Float.toString(means[i]));
-            }
-        }
-        return null;
-    }
-
-    private StepFault gradientFault(NDManager sm, long step, int epoch, int batch) {
-        List<String> names = new ArrayList<>();
-        NDList peaks = new NDList();
-        for (Map.Entry<String, Parameter> e : byName.entrySet()) {
-            if (!e.getValue().requiresGradient()) {
-                continue;
-            }
-            NDArray g = e.getValue().getArray().getGradient();
-            g.attach(sm);
-            names.add(e.getKey());
-            peaks.add(g.abs().max());
-        }
-        if (peaks.isEmpty()) {
-            return null;
-        }
-        float[] max = NDArrays.stack(peaks).toFloatArray();
-        for (int i = 0; i < max.length; i++) {
-            if (!Float.isFinite(max[i])) {
-                return new StepFault(step, epoch, batch, family(), "the loss terms were finite but the gradient of"
-                        + " parameter '" + names.get(i) + "'", Float.toString(max[i]));
-            }
-        }
-        return null;
-    }
-
-    /** Forgets the gradients of a refused step (the next backward would add to them). */
-    private void zeroGradients() {
-        for (Parameter p : byName.values()) {
-            if (p.requiresGradient() && p.getArray().hasGradient() && p.getArray() instanceof PtNDArray a) {
-                JniUtils.zeroGrad(a);
-            }
-        }
-    }
-
-    private String family() {
-        return config.model().family().id();
     }
 
     /** The images, and for a conditional model their conditions y[N, A], as the block's inputs. */
@@ -412,12 +282,13 @@ public final class TrainingSession implements AutoCloseable {
 
     /**
      * The loss over all of {@code data} in inference mode: z = mu, batch norm with running statistics,
-     * every loss schedule at its final value ({@link Objective#atEnd}); also the KL per latent dimension.
+     * every loss schedule at its final value ({@link Objective#atEnd}); also what the family measures on
+     * held-out data ({@link Family#measure}: the KL per latent dimension, code usage).
      */
     public LossTotals evaluate(ImageDataset data) {
         LossTotals totals = new LossTotals();
         Objective scoring = objective.atEnd();
-        try (BatchLoader loader = new BatchLoader(data, Families.conditions(config.model(), data),
+        try (BatchLoader loader = new BatchLoader(data, family.conditions(config.model(), data),
                 EpochOrder.identity(data.size()), config.batchSize(), false, PREFETCH)) {
             int batch = 0;
             for (BatchLoader.Batch b = loader.next(); b != null; b = loader.next()) {
@@ -427,22 +298,12 @@ public final class TrainingSession implements AutoCloseable {
                 try (NDManager step = trainer.getManager().newSubManager()) {
                     NDArray x = step.create(b.pixels(), new Shape(shape.batchShape(b.count())));
                     LossTerms t = scoring.compute(x, trainer.evaluate(inputs(step, x, b)));
-                    NDList read = new NDList(t.total(), t.reconstruction(), t.kl());
-                    t.extras().values().forEach(read::add);
-                    float[] all = NDArrays.stack(read).toFloatArray();
-                    totals.add(b.count(), all);
+                    BatchTerms r = BatchTerms.read(t, family.loggedTerms(), false);
+                    totals.add(b.count(), r.means());
                     Map<String, Double> extras = new LinkedHashMap<>();
-                    int i = 3;
-                    for (String e : t.extras().keySet()) {
-                        extras.put(e, (double) all[i++]);
-                    }
+                    r.extras().forEach((k, v) -> extras.put(k, (double) v));
                     totals.addExtras(b.count(), extras);
-                    if (t.klPerDim() != null) {
-                        totals.addKlPerDim(b.count(), t.klPerDim().toFloatArray());
-                    }
-                    if (t.codes() != null) {
-                        totals.addCodes(t.codes().toLongArray(), Families.codebookSize(config.model()));
-                    }
+                    family.measure(config.model(), t, b.count(), totals);
                 }
             }
         }
@@ -482,13 +343,13 @@ public final class TrainingSession implements AutoCloseable {
                 copyInto(a, v, scratch);
             }
         }
-        zeroGradients();
+        NetworkSteps.zeroGradients(byName);
         adam.restore(s.optimizer(), byName);
         for (ResumableState st : familyStates) {
             JsonNode n = s.family().get(st.stateKey());
             if (n == null) {
                 throw new IllegalArgumentException("the checkpoint holds no '" + st.stateKey() + "' state for family '"
-                        + family() + "' (it has " + s.family().keySet() + ")");
+                        + family.id() + "' (it has " + s.family().keySet() + ")");
             }
             st.restoreState(n);
         }
@@ -502,8 +363,6 @@ public final class TrainingSession implements AutoCloseable {
     private static void copyInto(NDArray target, float[] values, NDManager scratch) {
         target.set(ALL, scratch.create(values, target.getShape()));
     }
-
-    private static final NDIndex ALL = new NDIndex("...");
 
     /** The model's parameters by their stable names (the names checkpoints use). */
     public Map<String, Parameter> parameters() {
@@ -526,6 +385,6 @@ public final class TrainingSession implements AutoCloseable {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "TrainingSession[%s, lr %s]", family(), adam.learningRate());
+        return String.format(Locale.ROOT, "TrainingSession[%s, lr %s]", family.id(), adam.learningRate());
     }
 }

@@ -12,7 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.vaeforge.trainer.nn.ConvDecoder;
 import dev.vaeforge.trainer.nn.ConvEncoder;
-import dev.vaeforge.trainer.model.VaeConfig;
+import dev.vaeforge.trainer.family.Architecture;
 
 /**
  * The VAE block: x -> [logits, mu, logvar]. While training z = mu + exp(logvar / 2) * eps with
@@ -23,6 +23,11 @@ public final class ConvVae extends AbstractBlock {
     private final VaeConfig config;
     private final ConvEncoder encoder;
     private final SequentialBlock decoder;
+
+    /** The plain VAE's block around an architecture (beta-vae and capacity-vae use it too). */
+    public ConvVae(Architecture architecture) {
+        this(new VaeConfig(architecture));
+    }
 
     public ConvVae(VaeConfig config) {
         super(VERSION);

@@ -1,6 +1,5 @@
 package dev.vaeforge.trainer.vae;
 
-import dev.vaeforge.trainer.model.VaeConfig;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

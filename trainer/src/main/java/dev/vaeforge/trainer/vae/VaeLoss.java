@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.vaeforge.trainer.loss.LossTerms;
 import dev.vaeforge.trainer.loss.Objective;
+import dev.vaeforge.trainer.family.Architecture;
 import dev.vaeforge.trainer.model.Likelihood;
-import dev.vaeforge.trainer.model.VaeConfig;
 
 /**
  * The negative ELBO of {@link ConvVae}'s output [logits, mu, logvar], in nats per image, as defined
@@ -30,8 +30,12 @@ public final class VaeLoss implements Objective {
         this.sigma = sigma;
     }
 
+    public static VaeLoss of(Architecture a) {
+        return new VaeLoss(a.likelihood(), a.gaussianSigma());
+    }
+
     public static VaeLoss of(VaeConfig config) {
-        return new VaeLoss(config.likelihood(), config.gaussianSigma());
+        return of(config.architecture());
     }
 
     @Override
@@ -39,7 +43,7 @@ public final class VaeLoss implements Objective {
         NDArray recon = reconstructionPerImage(x, outputs.get(0));
         NDArray perDim = klPerDimension(outputs.get(1), outputs.get(2));
         NDArray kl = perDim.sum(new int[] {1});
-        return new LossTerms(recon.add(kl).mean(), recon.mean(), kl.mean(), perDim.mean(new int[] {0}));
+        return LossTerms.gaussian(recon.add(kl).mean(), recon.mean(), kl.mean(), perDim.mean(new int[] {0}));
     }
 
     /**

@@ -16,7 +16,6 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
-import dev.vaeforge.trainer.model.VaeGanConfig;
 import dev.vaeforge.trainer.nn.Activation;
 import dev.vaeforge.trainer.nn.Flatten;
 import java.util.List;

@@ -10,8 +10,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import dev.vaeforge.trainer.model.VaeConfig;
-import dev.vaeforge.trainer.model.VaeGanConfig;
+import dev.vaeforge.trainer.family.Architecture;
 import dev.vaeforge.trainer.nn.ConvDecoder;
 import dev.vaeforge.trainer.nn.ConvEncoder;
 import dev.vaeforge.trainer.nn.Scalars;
@@ -41,7 +40,7 @@ public final class VaeGan extends AbstractBlock {
     public VaeGan(VaeGanConfig config) {
         super(VERSION);
         this.config = config;
-        VaeConfig a = config.architecture();
+        Architecture a = config.architecture();
         this.encoder = addChildBlock("encoder", new ConvEncoder(a.widths(), a.latentDim()));
         this.decoder = addChildBlock("decoder", ConvDecoder.build(a.widths(), a.channels(), a.bottleneckSize()));
         this.discriminator = addChildBlock("discriminator", new Discriminator(config));

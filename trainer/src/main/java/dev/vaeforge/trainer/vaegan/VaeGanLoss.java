@@ -4,10 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.vaeforge.trainer.loss.LossTerms;
 import dev.vaeforge.trainer.loss.Objective;
-import dev.vaeforge.trainer.model.VaeGanConfig;
 import dev.vaeforge.trainer.nn.Scalars;
 import dev.vaeforge.trainer.vae.VaeLoss;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,12 +32,12 @@ import java.util.Set;
  * <p>{@link LossTerms#total()} is the encoder's loss, a negative ELBO in the discriminator's feature
  * space: it is what the test split is scored with, so "best" checkpoints are the best encoders. The
  * feature space moves as the discriminator learns, so compare it between epochs with care; the
- * extras hold the pixel-space reconstruction of the bundle's likelihood, which does not move.
+ * terms also hold the pixel-space reconstruction of the bundle's likelihood, which does not move.
  */
 public final class VaeGanLoss implements Objective {
     /** The networks, in the order their losses are differentiated. */
     public static final List<String> NETWORKS = List.of("encoder", "decoder", "discriminator");
-    /** Logged batch means: pixel-space -log p(x|z) of the likelihood, D's loss, the decoder's adversarial term, D's loss on real and on generated images. */
+    /** Terms logged besides the reconstruction and the KL (batch means): pixel-space -log p(x|z) of the likelihood, D's loss, the decoder's adversarial term, D's loss on real and on generated images. */
     public static final List<String> EXTRAS = List.of("pixelRecon", "discLoss", "genLoss", "discReal", "discFake");
 
     private final VaeLoss pixel;
@@ -82,17 +80,19 @@ public final class VaeGanLoss implements Objective {
         NDArray disc = real.add(fakeRec).add(fakePrior);
         NDArray gen = softplus(dRec.neg()).add(softplus(dPrior.neg()));
         NDArray encoder = kl.add(llike).mean();
-        Map<String, NDArray> networks = new LinkedHashMap<>();
-        networks.put("encoder", encoder);
-        networks.put("decoder", Scalars.mul(llike, gamma).add(gen).mean());
-        networks.put("discriminator", disc.mean());
-        Map<String, NDArray> extras = new LinkedHashMap<>();
-        extras.put("pixelRecon", pixel.reconstructionPerImage(x, logits).mean());
-        extras.put("discLoss", disc.mean());
-        extras.put("genLoss", gen.mean());
-        extras.put("discReal", real.mean());
-        extras.put("discFake", Scalars.mul(fakeRec.add(fakePrior), 0.5).mean());
-        return new LossTerms(encoder, llike.mean(), kl.mean(), perDim.mean(new int[] {0}), null, networks, extras);
+        return LossTerms.builder(encoder)
+                .term(LossTerms.RECONSTRUCTION, llike.mean())
+                .term(LossTerms.KL, kl.mean())
+                .term("pixelRecon", pixel.reconstructionPerImage(x, logits).mean())
+                .term("discLoss", disc.mean())
+                .term("genLoss", gen.mean())
+                .term("discReal", real.mean())
+                .term("discFake", Scalars.mul(fakeRec.add(fakePrior), 0.5).mean())
+                .tensor(LossTerms.KL_PER_DIM, perDim.mean(new int[] {0}))
+                .network("encoder", encoder)
+                .network("decoder", Scalars.mul(llike, gamma).add(gen).mean())
+                .network("discriminator", disc.mean())
+                .build();
     }
 
     /**
@@ -102,11 +102,11 @@ public final class VaeGanLoss implements Objective {
      * both would stop, both train. The encoder always trains.
      */
     @Override
-    public Set<String> networksToUpdate(Set<String> networks, Map<String, Float> extras) {
+    public Set<String> networksToUpdate(Set<String> networks, Map<String, Float> terms) {
         if (!balance) {
             return networks;
         }
-        return decide(networks, extras.get("discReal"), extras.get("discFake"), equilibrium, margin);
+        return decide(networks, terms.get("discReal"), terms.get("discFake"), equilibrium, margin);
     }
 
     static Set<String> decide(Set<String> networks, double real, double fake, double equilibrium, double margin) {

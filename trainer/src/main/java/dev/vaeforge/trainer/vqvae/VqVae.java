@@ -9,7 +9,6 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import dev.vaeforge.trainer.model.VqVaeConfig;
 import dev.vaeforge.trainer.nn.ConvDecoder;
 import dev.vaeforge.trainer.nn.ConvEncoder;
 import java.util.List;

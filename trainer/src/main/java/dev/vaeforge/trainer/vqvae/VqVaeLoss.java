@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.vaeforge.trainer.loss.LossTerms;
 import dev.vaeforge.trainer.loss.Objective;
-import dev.vaeforge.trainer.model.VqVaeConfig;
 import dev.vaeforge.trainer.vae.VaeLoss;
 
 /**
@@ -22,10 +21,13 @@ import dev.vaeforge.trainer.vae.VaeLoss;
  * average both (the per-element means differ only by the element counts of image and grid).
  *
  * <p>With EMA codebook updates the codebook term has no gradient (the codebook is not a parameter) and
- * is left out of the total; it is still reported. {@link LossTerms#kl()} carries the total VQ term
- * (codebook + beta_c commitment, or beta_c commitment with EMA): VQ-VAE has no KL to report.
+ * is left out of the total; it is still reported. The term {@link #VQ} is the total VQ term (codebook +
+ * beta_c commitment, or beta_c commitment with EMA); it fills the KL column of the metrics, as VQ-VAE has no KL.
  */
 public final class VqVaeLoss implements Objective {
+    /** The name of the codebook + commitment term. */
+    public static final String VQ = "vq";
+
     private final VaeLoss reconstruction;
     private final double commitment;
     private final boolean ema;
@@ -54,7 +56,8 @@ public final class VqVaeLoss implements Objective {
             vq = vq.add(t.get(1));
         }
         NDArray recon = t.get(0);
-        return new LossTerms(recon.add(vq).mean(), recon.mean(), vq.mean(), null, outputs.get(3));
+        return LossTerms.builder(recon.add(vq).mean()).term(LossTerms.RECONSTRUCTION, recon.mean()).term(VQ, vq.mean())
+                .tensor(LossTerms.CODES, outputs.get(3)).build();
     }
 
     private static NDArray sumPerImage(NDArray a) {

@@ -9,13 +9,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import dev.vaeforge.trainer.capacity.CapacityLoss;
+import dev.vaeforge.trainer.family.Architecture;
+import dev.vaeforge.trainer.capacityvae.CapacityLoss;
 import dev.vaeforge.trainer.engine.EngineSetup;
 import dev.vaeforge.trainer.loss.LossTerms;
 import dev.vaeforge.trainer.loss.Objective;
-import dev.vaeforge.trainer.model.BetaVaeConfig;
-import dev.vaeforge.trainer.model.CapacityVaeConfig;
-import dev.vaeforge.trainer.model.KlSchedule;
+import dev.vaeforge.trainer.capacityvae.CapacityVaeConfig;
 import dev.vaeforge.trainer.model.Likelihood;
 import dev.vaeforge.trainer.model.Span;
 import java.util.List;
@@ -42,7 +41,7 @@ class FamilyLossTest {
     }
 
     static BetaVaeConfig beta(double beta, KlSchedule s, double freeBits) {
-        return new BetaVaeConfig(1, 2, 2, List.of(1), Likelihood.BERNOULLI, 0, beta, s, freeBits);
+        return new BetaVaeConfig(new Architecture(1, 2, 2, List.of(1), Likelihood.BERNOULLI, 0), beta, s, freeBits);
     }
 
     @Test
@@ -52,13 +51,13 @@ class FamilyLossTest {
             NDArray x = x(m);
             LossTerms t = new BetaVaeLoss(beta(4, null, 0)).compute(x, out);
             assertEquals(RECON + 4 * KL, t.total().getFloat(), 1e-5);
-            assertEquals(RECON, t.reconstruction().getFloat(), 1e-5);
-            assertEquals(KL, t.kl().getFloat(), 1e-5);
-            assertArrayEquals(new float[] {0.3267132f, 1.0f}, t.klPerDim().toFloatArray(), 1e-6f);
+            assertEquals(RECON, t.term(LossTerms.RECONSTRUCTION).getFloat(), 1e-5);
+            assertEquals(KL, t.term(LossTerms.KL).getFloat(), 1e-5);
+            assertArrayEquals(new float[] {0.3267132f, 1.0f}, t.tensor(LossTerms.KL_PER_DIM).toFloatArray(), 1e-6f);
             // free bits 0.5: sum_d max(0.5, mean KL_d) = 0.5 + 1.0; the logged KL stays the true one
             LossTerms fb = new BetaVaeLoss(beta(4, null, 0.5)).compute(x, out);
             assertEquals(RECON + 4 * 1.5, fb.total().getFloat(), 1e-5);
-            assertEquals(KL, fb.kl().getFloat(), 1e-5);
+            assertEquals(KL, fb.term(LossTerms.KL).getFloat(), 1e-5);
         }
     }
 
@@ -91,7 +90,7 @@ class FamilyLossTest {
 
     @Test
     void capacityPenalisesTheDistanceOfTheKlFromC() {
-        CapacityVaeConfig c = new CapacityVaeConfig(1, 2, 2, List.of(1), Likelihood.BERNOULLI, 0, 1000.0, 2.0,
+        CapacityVaeConfig c = new CapacityVaeConfig(new Architecture(1, 2, 2, List.of(1), Likelihood.BERNOULLI, 0), 1000.0, 2.0,
                 Span.ofSteps(20));
         CapacityLoss loss = new CapacityLoss(c);
         try (NDManager m = NDManager.newBaseManager()) {
@@ -99,7 +98,7 @@ class FamilyLossTest {
             assertEquals(Map.of("capacity", 1.0), half.scheduleValues());
             LossTerms t = half.compute(x(m), outputs(m));
             assertEquals(RECON + 1000 * (KL - 1), t.total().getFloat(), 1e-2);
-            assertEquals(KL, t.kl().getFloat(), 1e-5);
+            assertEquals(KL, t.term(LossTerms.KL).getFloat(), 1e-5);
             // at C_max = 2 the KL is below C: |KL - C| = 2 - KL
             assertEquals(RECON + 1000 * (2 - KL), loss.atEnd().compute(x(m), outputs(m)).total().getFloat(), 1e-2);
             assertEquals(RECON + 1000 * KL, loss.compute(x(m), outputs(m)).total().getFloat(), 1e-2, "C = 0 at step 0");

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.vaeforge.runtime.data.ArrayDataset;
 import dev.vaeforge.runtime.data.ImageDataset;
 import dev.vaeforge.runtime.data.ImageShape;
-import dev.vaeforge.trainer.model.ModelConfig;
+import dev.vaeforge.trainer.family.ModelConfig;
 import dev.vaeforge.trainer.train.Squares;
 import dev.vaeforge.trainer.train.StepProgress;
 import dev.vaeforge.trainer.train.TrainConfig;

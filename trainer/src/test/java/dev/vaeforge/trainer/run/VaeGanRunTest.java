@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vaeforge.trainer.family.Architecture;
 import dev.vaeforge.trainer.engine.EngineSetup;
 import dev.vaeforge.trainer.model.Likelihood;
-import dev.vaeforge.trainer.model.VaeGanConfig;
+import dev.vaeforge.trainer.vaegan.VaeGanConfig;
 import dev.vaeforge.trainer.train.EpochMetrics;
 import dev.vaeforge.trainer.train.ResumableAdam;
 import dev.vaeforge.trainer.train.SessionSnapshot;
@@ -30,7 +31,7 @@ class VaeGanRunTest {
     Path tmp;
 
     static TrainConfig config() {
-        VaeGanConfig model = new VaeGanConfig(1, 16, 4, List.of(8, 16), Likelihood.BERNOULLI, 0, List.of(8, 16), null,
+        VaeGanConfig model = new VaeGanConfig(new Architecture(1, 16, 4, List.of(8, 16), Likelihood.BERNOULLI, 0), List.of(8, 16), null,
                 0.05, true, null, null);
         return Runs.config(model, 2e-3, 13);
     }

@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vaeforge.trainer.family.Architecture;
 import dev.vaeforge.trainer.engine.EngineSetup;
 import dev.vaeforge.trainer.model.Likelihood;
-import dev.vaeforge.trainer.model.VqVaeConfig;
+import dev.vaeforge.trainer.vqvae.VqVaeConfig;
 import dev.vaeforge.trainer.train.EpochMetrics;
 import dev.vaeforge.trainer.train.SessionSnapshot;
 import dev.vaeforge.trainer.train.TrainConfig;
@@ -31,7 +32,7 @@ class VqVaeRunTest {
     Path tmp;
 
     static TrainConfig config() {
-        VqVaeConfig model = new VqVaeConfig(1, 16, List.of(8, 16), Likelihood.BERNOULLI, 0, 16, 4, null, true, null,
+        VqVaeConfig model = new VqVaeConfig(new Architecture(1, 16, 1, List.of(8, 16), Likelihood.BERNOULLI, 0), 16, 4, null, true, null,
                 null, 3);
         return Runs.config(model, 3e-3, 11);
     }

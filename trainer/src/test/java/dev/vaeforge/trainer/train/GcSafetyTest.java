@@ -9,7 +9,7 @@ import dev.vaeforge.runtime.data.ArrayDataset;
 import dev.vaeforge.runtime.data.ImageShape;
 import dev.vaeforge.trainer.engine.EngineSetup;
 import dev.vaeforge.trainer.model.Likelihood;
-import dev.vaeforge.trainer.model.VaeConfig;
+import dev.vaeforge.trainer.vae.VaeConfig;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -80,7 +80,7 @@ class NanGuardTest {
             LossTerms t = vae.compute(x, outputs);
             ai.djl.ndarray.NDArray mu = outputs.get(1);
             ai.djl.ndarray.NDArray trap = mu.sub(mu).sqrt().sum().mul(0f);
-            return new LossTerms(t.total().add(trap), t.reconstruction(), t.kl());
+            return LossTerms.gaussian(t.total().add(trap), t.term(LossTerms.RECONSTRUCTION), t.term(LossTerms.KL), null);
         }
     }
 

@@ -3,7 +3,7 @@ package dev.vaeforge.trainer.train;
 import dev.vaeforge.runtime.data.ArrayDataset;
 import dev.vaeforge.runtime.data.ImageShape;
 import dev.vaeforge.trainer.model.Likelihood;
-import dev.vaeforge.trainer.model.VaeConfig;
+import dev.vaeforge.trainer.vae.VaeConfig;
 import java.util.List;
 import java.util.Random;
 

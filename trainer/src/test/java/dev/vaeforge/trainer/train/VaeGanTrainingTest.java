@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import dev.vaeforge.trainer.family.FamilyRegistry;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -22,7 +23,7 @@ import ai.djl.util.Pair;
 import dev.vaeforge.runtime.data.ArrayDataset;
 import dev.vaeforge.trainer.engine.EngineSetup;
 import dev.vaeforge.trainer.loss.LossTerms;
-import dev.vaeforge.trainer.model.VaeGanConfig;
+import dev.vaeforge.trainer.vaegan.VaeGanConfig;
 import dev.vaeforge.trainer.vaegan.Discriminator;
 import dev.vaeforge.trainer.vaegan.VaeGan;
 import dev.vaeforge.trainer.vaegan.VaeGanLoss;
@@ -84,7 +85,7 @@ class VaeGanTrainingTest {
                     continue;
                 }
                 String name = e.getKey();
-                String net = Families.network(model, name);
+                String net = FamilyRegistry.of(model).network(model, name);
                 float[] g = own.get(net).get(name);
                 float[] sum = summed.get(name);
                 float[] after = e.getValue().getArray().toFloatArray();
@@ -127,7 +128,7 @@ class VaeGanTrainingTest {
             Map<String, float[]> g = ref.gradients(b, StepNoise.seed(c.seed(), 1, 1), "discriminator", false);
             int discriminatorNonZero = 0;
             for (Map.Entry<String, float[]> e : g.entrySet()) {
-                boolean disc = Families.network(model, e.getKey()).equals("discriminator");
+                boolean disc = FamilyRegistry.of(model).network(model, e.getKey()).equals("discriminator");
                 float max = 0;
                 for (float v : e.getValue()) {
                     max = Math.max(max, Math.abs(v));
@@ -185,7 +186,7 @@ class VaeGanTrainingTest {
             assertEquals(0.0, t.meanExtras().get("discriminatorUpdated"));
             assertEquals(1.0, t.meanExtras().get("decoderUpdated"));
             s.parameters().forEach((k, p) -> {
-                boolean disc = Families.network(model, k).equals("discriminator");
+                boolean disc = FamilyRegistry.of(model).network(model, k).equals("discriminator");
                 boolean same = java.util.Arrays.equals(before.get(k), p.getArray().toFloatArray());
                 if (disc && p.requiresGradient()) {
                     // (batch-norm running statistics follow every forward pass, as in PyTorch)
@@ -243,7 +244,7 @@ class VaeGanTrainingTest {
             trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss())
                     .optInitializer(new XavierInitializer(), Parameter.Type.WEIGHT).optDevices(new Device[] {Device.cpu()}));
             EngineSetup.seed(c.seed());
-            trainer.initialize(Families.inputShapes(config, c.batchSize()));
+            trainer.initialize(FamilyRegistry.of(config).inputShapes(config, c.batchSize()));
             loss = new VaeGanLoss(config);
         }
 

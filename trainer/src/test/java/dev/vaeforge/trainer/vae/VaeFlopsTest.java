@@ -3,7 +3,6 @@ package dev.vaeforge.trainer.vae;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.vaeforge.trainer.model.Likelihood;
-import dev.vaeforge.trainer.model.VaeConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -34,8 +34,8 @@ class VaeLossTest {
                     loss.reconstructionPerImage(x, logits).toFloatArray(), 1e-6f);
             assertArrayEquals(new float[] {0.5f, 0.1534264f}, VaeLoss.klPerImage(mu, logvar).toFloatArray(), 1e-6f);
             LossTerms t = loss.compute(x, new NDList(logits, mu, logvar));
-            assertEquals((2.8200752 + 0.6931472) / 2, t.reconstruction().getFloat(), 1e-6);
-            assertEquals((0.5 + 0.1534264) / 2, t.kl().getFloat(), 1e-6);
+            assertEquals((2.8200752 + 0.6931472) / 2, t.term(LossTerms.RECONSTRUCTION).getFloat(), 1e-6);
+            assertEquals((0.5 + 0.1534264) / 2, t.term(LossTerms.KL).getFloat(), 1e-6);
             assertEquals((2.8200752 + 0.6931472 + 0.5 + 0.1534264) / 2, t.total().getFloat(), 1e-6);
         }
     }

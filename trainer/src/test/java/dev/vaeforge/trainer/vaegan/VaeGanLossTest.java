@@ -7,9 +7,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.vaeforge.trainer.family.Architecture;
 import dev.vaeforge.trainer.loss.LossTerms;
 import dev.vaeforge.trainer.model.Likelihood;
-import dev.vaeforge.trainer.model.VaeGanConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +26,7 @@ class VaeGanLossTest {
     @Test
     void handComputedLosses() {
         double gamma = 0.3;
-        VaeGanConfig c = new VaeGanConfig(1, 2, 1, List.of(1), Likelihood.BERNOULLI, 0, null, null, gamma, null, null,
+        VaeGanConfig c = new VaeGanConfig(new Architecture(1, 2, 1, List.of(1), Likelihood.BERNOULLI, 0), null, null, gamma, null, null,
                 null);
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.create(new float[] {0, 1, 1, 0}, new Shape(1, 1, 2, 2));
@@ -47,15 +47,15 @@ class VaeGanLossTest {
             double fakePrior = softplus(0.25);
             double gen = softplus(1) + softplus(-0.5);
             assertEquals(kl + llike, t.total().getFloat(), 1e-6);
-            assertEquals(llike, t.reconstruction().getFloat(), 1e-6);
-            assertEquals(kl, t.kl().getFloat(), 1e-6);
+            assertEquals(llike, t.term(LossTerms.RECONSTRUCTION).getFloat(), 1e-6);
+            assertEquals(kl, t.term(LossTerms.KL).getFloat(), 1e-6);
             assertEquals(kl + llike, t.networks().get("encoder").getFloat(), 1e-6);
             assertEquals(gamma * llike + gen, t.networks().get("decoder").getFloat(), 1e-6);
             assertEquals(real + fakeRec + fakePrior, t.networks().get("discriminator").getFloat(), 1e-6);
             assertEquals(List.of("encoder", "decoder", "discriminator"), List.copyOf(t.networks().keySet()));
-            assertEquals(real, t.extras().get("discReal").getFloat(), 1e-6);
-            assertEquals((fakeRec + fakePrior) / 2, t.extras().get("discFake").getFloat(), 1e-6);
-            assertEquals(gen, t.extras().get("genLoss").getFloat(), 1e-6);
+            assertEquals(real, t.term("discReal").getFloat(), 1e-6);
+            assertEquals((fakeRec + fakePrior) / 2, t.term("discFake").getFloat(), 1e-6);
+            assertEquals(gen, t.term("genLoss").getFloat(), 1e-6);
             // Bernoulli -log p(x | logits) summed over the 4 pixels
             double[] l = {-1, 2, 0.5, 0};
             double[] px = {0, 1, 1, 0};
@@ -63,7 +63,7 @@ class VaeGanLossTest {
             for (int i = 0; i < 4; i++) {
                 bce += softplus(l[i]) - l[i] * px[i];
             }
-            assertEquals(bce, t.extras().get("pixelRecon").getFloat(), 1e-5);
+            assertEquals(bce, t.term("pixelRecon").getFloat(), 1e-5);
         }
     }
 
@@ -92,9 +92,9 @@ class VaeGanLossTest {
         assertEquals(Set.of("encoder", "discriminator"), VaeGanLoss.decide(ALL, 1.2, 0.6, eq, mg));
         // both would pause (one loss very low, the other very high): both train
         assertEquals(ALL, VaeGanLoss.decide(ALL, 0.1, 2.0, eq, mg));
-        VaeGanConfig off = new VaeGanConfig(1, 2, 1, List.of(1), null, 0, null, null, null, false, null, null);
+        VaeGanConfig off = new VaeGanConfig(new Architecture(1, 2, 1, List.of(1), null, 0), null, null, null, false, null, null);
         assertEquals(ALL, new VaeGanLoss(off).networksToUpdate(ALL, Map.of("discReal", 0.01f, "discFake", 0.01f)));
-        VaeGanConfig on = new VaeGanConfig(1, 2, 1, List.of(1), null, 0, null, null, null, null, null, null);
+        VaeGanConfig on = new VaeGanConfig(new Architecture(1, 2, 1, List.of(1), null, 0), null, null, null, null, null, null);
         assertTrue(!new VaeGanLoss(on).networksToUpdate(ALL, Map.of("discReal", 0.01f, "discFake", 0.5f))
                 .contains("discriminator"));
     }

@@ -18,12 +18,12 @@ import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
+import dev.vaeforge.trainer.family.Architecture;
 import dev.vaeforge.fixtures.Shapes;
 import dev.vaeforge.fixtures.ShapesSpec;
 import dev.vaeforge.trainer.engine.EngineSetup;
 import dev.vaeforge.trainer.loss.LossTerms;
 import dev.vaeforge.trainer.model.Likelihood;
-import dev.vaeforge.trainer.model.VqVaeConfig;
 import dev.vaeforge.trainer.train.ResumableAdam;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -41,7 +41,7 @@ class VqVaeTrainingTest {
     private static final float[] PIXELS = Shapes.generate(new ShapesSpec(64, 16, false, 5)).pixels();
 
     private static VqVaeConfig config(boolean ema, int deadSteps) {
-        return new VqVaeConfig(1, 16, List.of(8, 16), Likelihood.BERNOULLI, 0, 16, 4, null, ema, null, null, deadSteps);
+        return new VqVaeConfig(new Architecture(1, 16, 1, List.of(8, 16), Likelihood.BERNOULLI, 0), 16, 4, null, ema, null, null, deadSteps);
     }
 
     /** A model, its trainer with ResumableAdam and seeded Xavier initialisation. */
@@ -81,7 +81,7 @@ class VqVaeTrainingTest {
                 float[] r;
                 try (GradientCollector gc = trainer.newGradientCollector()) {
                     LossTerms t = loss.compute(x, trainer.forward(new NDList(x)));
-                    r = new float[] {t.total().getFloat(), t.reconstruction().getFloat(), t.kl().getFloat()};
+                    r = new float[] {t.total().getFloat(), t.term(LossTerms.RECONSTRUCTION).getFloat(), t.term(VqVaeLoss.VQ).getFloat()};
                     gc.backward(t.total());
                 }
                 trainer.step();

@@ -1,27 +1,28 @@
-package dev.vaeforge.trainer.model;
+package dev.vaeforge.trainer.family;
 
-import dev.vaeforge.runtime.bundle.ModelFamily;
 import dev.vaeforge.runtime.data.ImageShape;
+import dev.vaeforge.trainer.model.Likelihood;
 import java.util.List;
 
 /**
- * A convolutional VAE (Kingma and Welling 2014). The encoder halves the image size once per entry of
- * {@code widths} (3x3 stride-2 convolutions, batch norm, LeakyReLU 0.2), then two linear heads give
- * mu and logvar. The decoder mirrors it with nearest upsampling + 3x3 convolution.
+ * The convolutional architecture every family builds on: the encoder halves the image size once per
+ * entry of {@code widths} (3x3 stride-2 convolutions, batch norm, LeakyReLU 0.2), the decoder mirrors
+ * it with nearest upsampling + 3x3 convolution. A family's config record contains one.
  *
  * @param channels image channels (1 or 3)
  * @param imageSize image height = width; divisible by 2^widths.size()
- * @param latentDim latent dimension D
+ * @param latentDim latent dimension D of a Gaussian latent vector (a family without one ignores it)
  * @param widths encoder channel widths, e.g. [32, 64, 128, 256] for CelebA 64x64
- * @param likelihood bernoulli or gaussian
- * @param gaussianSigma the fixed standard deviation of the Gaussian likelihood (unused for bernoulli)
+ * @param likelihood bernoulli (unless given) or gaussian
+ * @param gaussianSigma the fixed standard deviation of the Gaussian likelihood (0.1 unless given;
+ *     unused for bernoulli)
  */
-public record VaeConfig(int channels, int imageSize, int latentDim, List<Integer> widths,
-                        Likelihood likelihood, double gaussianSigma) implements ModelConfig {
+public record Architecture(int channels, int imageSize, int latentDim, List<Integer> widths, Likelihood likelihood,
+                           double gaussianSigma) {
 
     public static final double DEFAULT_SIGMA = 0.1;
 
-    public VaeConfig {
+    public Architecture {
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
         }
@@ -53,12 +54,11 @@ public record VaeConfig(int channels, int imageSize, int latentDim, List<Integer
         widths = List.copyOf(widths);
     }
 
-    @Override
-    public ModelFamily family() {
-        return ModelFamily.VAE;
+    /** The same architecture with another latent dimension. */
+    public Architecture withLatentDim(int d) {
+        return new Architecture(channels, imageSize, d, widths, likelihood, gaussianSigma);
     }
 
-    @Override
     public ImageShape imageShape() {
         return new ImageShape(channels, imageSize, imageSize);
     }

@@ -1,15 +1,17 @@
-package dev.vaeforge.trainer.model;
+package dev.vaeforge.trainer.vqvae;
 
-import dev.vaeforge.runtime.bundle.ModelFamily;
-import dev.vaeforge.runtime.data.ImageShape;
+import dev.vaeforge.trainer.family.Architecture;
+import dev.vaeforge.trainer.family.ModelConfig;
+import dev.vaeforge.trainer.model.Likelihood;
 import java.util.List;
 
 /**
- * VQ-VAE (van den Oord et al. 2017, "Neural Discrete Representation Learning"): the convolutional
- * stages of {@link VaeConfig} without the flatten and linear heads, a 1x1 convolution to a grid of
+ * VQ-VAE (van den Oord et al. 2017, "Neural Discrete Representation Learning"): the architecture's
+ * convolutional stages without the flatten and linear heads, a 1x1 convolution to a grid of
  * {@code codeDim}-dimensional vectors z_e[N,D,h,w] (h = w = imageSize / 2^widths.size()), nearest
  * neighbour quantisation against a codebook of {@code codebookSize} entries with the straight-through
- * estimator, and a decoder of nearest upsampling + convolution stages from z_q[N,D,h,w].
+ * estimator, and a decoder of nearest upsampling + convolution stages from z_q[N,D,h,w]. The
+ * architecture's latentDim is unused (set to 1, and not written to config.json).
  *
  * @param codebookSize K, 2..65536 (64 unless given: enough for 16x16..64x64 shapes grids, small enough
  *     that a few hundred steps use most codes)
@@ -22,10 +24,10 @@ import java.util.List;
  * @param deadCodeSteps a code unused for this many consecutive training steps is restarted from a random
  *     encoder output of the current batch; 0 = never (50 unless given)
  */
-public record VqVaeConfig(int channels, int imageSize, List<Integer> widths, Likelihood likelihood,
-                          double gaussianSigma, Integer codebookSize, Integer codeDim, Double commitment,
+public record VqVaeConfig(Architecture architecture, Integer codebookSize, Integer codeDim, Double commitment,
                           boolean ema, Double emaDecay, Double emaEpsilon, Integer deadCodeSteps) implements ModelConfig {
 
+    public static final String FAMILY = "vqvae";
     public static final int DEFAULT_CODEBOOK_SIZE = 64;
     public static final int DEFAULT_CODE_DIM = 16;
     public static final double DEFAULT_COMMITMENT = 0.25;
@@ -34,11 +36,9 @@ public record VqVaeConfig(int channels, int imageSize, List<Integer> widths, Lik
     public static final int DEFAULT_DEAD_CODE_STEPS = 50;
 
     public VqVaeConfig {
-        // the VAE record validates channels, widths, image size and likelihood; its latentDim is unused
-        VaeConfig a = new VaeConfig(channels, imageSize, 1, widths, likelihood, gaussianSigma);
-        widths = a.widths();
-        likelihood = a.likelihood();
-        gaussianSigma = a.gaussianSigma();
+        java.util.Objects.requireNonNull(architecture, "architecture");
+        // the latent is the code grid: latentDim means nothing here, and a config must equal itself read back
+        architecture = architecture.latentDim() == 1 ? architecture : architecture.withLatentDim(1);
         codebookSize = codebookSize == null ? DEFAULT_CODEBOOK_SIZE : codebookSize;
         codeDim = codeDim == null ? DEFAULT_CODE_DIM : codeDim;
         commitment = commitment == null ? DEFAULT_COMMITMENT : commitment;
@@ -65,18 +65,42 @@ public record VqVaeConfig(int channels, int imageSize, List<Integer> widths, Lik
         }
     }
 
-    @Override
-    public ModelFamily family() {
-        return ModelFamily.VQVAE;
+    /**
+     * The architecture's fields but latentDim, then the family's.
+     *
+     * @deprecated transitional, for callers that still pass the architecture field by field
+     */
+    @Deprecated
+    public VqVaeConfig(int channels, int imageSize, List<Integer> widths, Likelihood likelihood, double gaussianSigma,
+                       Integer codebookSize, Integer codeDim, Double commitment, boolean ema, Double emaDecay,
+                       Double emaEpsilon, Integer deadCodeSteps) {
+        this(new Architecture(channels, imageSize, 1, widths, likelihood, gaussianSigma), codebookSize, codeDim,
+                commitment, ema, emaDecay, emaEpsilon, deadCodeSteps);
     }
 
     @Override
-    public ImageShape imageShape() {
-        return new ImageShape(channels, imageSize, imageSize);
+    public String family() {
+        return FAMILY;
     }
 
     /** h = w of the code grid. */
     public int gridSize() {
-        return imageSize >> widths.size();
+        return architecture.bottleneckSize();
+    }
+
+    public int channels() {
+        return architecture.channels();
+    }
+
+    public int imageSize() {
+        return architecture.imageSize();
+    }
+
+    public List<Integer> widths() {
+        return architecture.widths();
+    }
+
+    public double gaussianSigma() {
+        return architecture.gaussianSigma();
     }
 }

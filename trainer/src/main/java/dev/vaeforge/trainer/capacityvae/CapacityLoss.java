@@ -1,11 +1,10 @@
-package dev.vaeforge.trainer.capacity;
+package dev.vaeforge.trainer.capacityvae;
 
 import dev.vaeforge.trainer.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.vaeforge.trainer.loss.LossTerms;
 import dev.vaeforge.trainer.loss.Objective;
-import dev.vaeforge.trainer.model.CapacityVaeConfig;
 import dev.vaeforge.trainer.vae.VaeLoss;
 import java.util.Map;
 
@@ -40,7 +39,7 @@ public final class CapacityLoss implements Objective {
         NDArray perDim = VaeLoss.klPerDimension(outputs.get(1), outputs.get(2));
         NDArray kl = perDim.sum(new int[] {1}).mean();
         NDArray term = Scalars.mul(kl.sub((float) capacity).abs(), config.gamma());
-        return new LossTerms(recon.add(term), recon, kl, perDim.mean(new int[] {0}));
+        return LossTerms.gaussian(recon.add(term), recon, kl, perDim.mean(new int[] {0}));
     }
 
     @Override

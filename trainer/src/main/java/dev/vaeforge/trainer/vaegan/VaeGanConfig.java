@@ -1,14 +1,14 @@
-package dev.vaeforge.trainer.model;
+package dev.vaeforge.trainer.vaegan;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
-import dev.vaeforge.runtime.bundle.ModelFamily;
-import dev.vaeforge.runtime.data.ImageShape;
+import dev.vaeforge.trainer.family.Architecture;
+import dev.vaeforge.trainer.family.ModelConfig;
+import dev.vaeforge.trainer.model.Likelihood;
 import java.util.List;
 
 /**
  * VAE-GAN (Larsen et al. 2016, "Autoencoding beyond pixels using a learned similarity metric"): the
- * {@link VaeConfig} encoder and decoder, plus a discriminator whose stage {@code featureLayer}
- * defines the space the reconstruction is measured in. Three networks, three Adam optimisers.
+ * plain VAE's encoder and decoder, plus a discriminator whose stage {@code featureLayer} defines the
+ * space the reconstruction is measured in. Three networks, three Adam optimisers.
  *
  * <p>Discriminator: per entry of {@code discWidths} a 4x4 stride-2 convolution (padding 1: the DCGAN
  * stage), batch norm except on the first stage, LeakyReLU 0.2; then flatten and a linear layer to one
@@ -26,21 +26,18 @@ import java.util.List;
  * @param margin how far a discriminator loss may move from {@code equilibrium} before an update is
  *     skipped, > 0 (0.35 unless given)
  */
-public record VaeGanConfig(int channels, int imageSize, int latentDim, List<Integer> widths,
-                           Likelihood likelihood, double gaussianSigma, List<Integer> discWidths,
-                           Integer featureLayer, Double gamma, Boolean balance, Double equilibrium,
-                           Double margin) implements ModelConfig {
+public record VaeGanConfig(Architecture architecture, List<Integer> discWidths, Integer featureLayer, Double gamma,
+                           Boolean balance, Double equilibrium, Double margin) implements ModelConfig {
 
+    public static final String FAMILY = "vaegan";
     public static final double DEFAULT_GAMMA = 0.01;
     public static final double DEFAULT_EQUILIBRIUM = 0.68;
     public static final double DEFAULT_MARGIN = 0.35;
 
     public VaeGanConfig {
-        VaeConfig a = new VaeConfig(channels, imageSize, latentDim, widths, likelihood, gaussianSigma);
-        widths = a.widths();
-        likelihood = a.likelihood();
-        gaussianSigma = a.gaussianSigma();
-        discWidths = discWidths == null ? widths : List.copyOf(discWidths);
+        java.util.Objects.requireNonNull(architecture, "architecture");
+        int imageSize = architecture.imageSize();
+        discWidths = discWidths == null ? architecture.widths() : List.copyOf(discWidths);
         if (discWidths.isEmpty() || discWidths.size() > 6) {
             throw new IllegalArgumentException("disc-widths must list 1 to 6 channel counts, got " + discWidths);
         }
@@ -74,25 +71,47 @@ public record VaeGanConfig(int channels, int imageSize, int latentDim, List<Inte
         }
     }
 
-    @JsonIgnore
-    public VaeConfig architecture() {
-        return new VaeConfig(channels, imageSize, latentDim, widths, likelihood, gaussianSigma);
+    /**
+     * The architecture's fields, then the family's.
+     *
+     * @deprecated transitional, for callers that still pass the architecture field by field
+     */
+    @Deprecated
+    public VaeGanConfig(int channels, int imageSize, int latentDim, List<Integer> widths, Likelihood likelihood,
+                        double gaussianSigma, List<Integer> discWidths, Integer featureLayer, Double gamma,
+                        Boolean balance, Double equilibrium, Double margin) {
+        this(new Architecture(channels, imageSize, latentDim, widths, likelihood, gaussianSigma), discWidths,
+                featureLayer, gamma, balance, equilibrium, margin);
     }
 
     /** Channels, height and width of the discriminator's feature map Dis_l for one image. */
-    @JsonIgnore
     public long[] featureShape() {
-        int size = imageSize >> featureLayer;
+        int size = architecture.imageSize() >> featureLayer;
         return new long[] {discWidths.get(featureLayer - 1), size, size};
     }
 
     @Override
-    public ModelFamily family() {
-        return ModelFamily.VAEGAN;
+    public String family() {
+        return FAMILY;
     }
 
-    @Override
-    public ImageShape imageShape() {
-        return new ImageShape(channels, imageSize, imageSize);
+    public int latentDim() {
+        return architecture.latentDim();
+    }
+
+    public int channels() {
+        return architecture.channels();
+    }
+
+    public int imageSize() {
+        return architecture.imageSize();
+    }
+
+    public List<Integer> widths() {
+        return architecture.widths();
+    }
+
+    public double gaussianSigma() {
+        return architecture.gaussianSigma();
     }
 }

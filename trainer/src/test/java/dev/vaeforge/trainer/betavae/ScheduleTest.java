@@ -1,4 +1,8 @@
-package dev.vaeforge.trainer.model;
+package dev.vaeforge.trainer.betavae;
+
+import dev.vaeforge.trainer.capacityvae.CapacityVaeConfig;
+import dev.vaeforge.trainer.family.Architecture;
+import dev.vaeforge.trainer.model.Span;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -61,12 +65,12 @@ class ScheduleTest {
 
     @Test
     void capacityAtZeroMidEndAndBeyond() {
-        CapacityVaeConfig c = new CapacityVaeConfig(1, 16, 4, List.of(8), null, 0, 1000.0, 25.0, Span.ofSteps(1000));
+        CapacityVaeConfig c = new CapacityVaeConfig(new Architecture(1, 16, 4, List.of(8), null, 0), 1000.0, 25.0, Span.ofSteps(1000));
         assertEquals(0, c.capacityAt(0, 10), EPS);
         assertEquals(12.5, c.capacityAt(500, 10), EPS);
         assertEquals(25, c.capacityAt(1000, 10), EPS);
         assertEquals(25, c.capacityAt(5000, 10), EPS);
-        CapacityVaeConfig e = new CapacityVaeConfig(1, 16, 4, List.of(8), null, 0, null, 10.0, Span.ofEpochs(4));
+        CapacityVaeConfig e = new CapacityVaeConfig(new Architecture(1, 16, 4, List.of(8), null, 0), null, 10.0, Span.ofEpochs(4));
         assertEquals(5, e.capacityAt(20, 10), EPS, "4 epochs of 10 steps: half-way at step 20");
     }
 

@@ -1,7 +1,8 @@
-package dev.vaeforge.trainer.model;
+package dev.vaeforge.trainer.betavae;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.vaeforge.trainer.model.Span;
 
 /**
  * How the KL weight beta of a beta-VAE moves during training, as a function of the optimiser step

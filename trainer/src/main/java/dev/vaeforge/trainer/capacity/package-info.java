@@ -1,7 +1,0 @@
-/**
- * Capacity-controlled beta-VAE (Burgess et al. 2018): the plain VAE's block ({@code ConvVae}) with
- * {@link dev.vaeforge.trainer.capacity.CapacityLoss}, reconstruction + gamma * |KL - C| with C rising
- * linearly to C_max. The config record is {@code dev.vaeforge.trainer.model.CapacityVaeConfig}
- * (decision 0003); docs/FAMILIES.md has the details.
- */
-package dev.vaeforge.trainer.capacity;

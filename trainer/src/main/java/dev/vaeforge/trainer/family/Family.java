@@ -1,0 +1,159 @@
+package dev.vaeforge.trainer.family;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import dev.vaeforge.runtime.VaeforgeException;
+import dev.vaeforge.runtime.condition.DatasetConditions;
+import dev.vaeforge.runtime.data.DatasetOptions;
+import dev.vaeforge.runtime.data.ImageDataset;
+import dev.vaeforge.trainer.loss.LossTerms;
+import dev.vaeforge.trainer.loss.Objective;
+import dev.vaeforge.trainer.train.EpochMetrics;
+import dev.vaeforge.trainer.train.LossTotals;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model family as a plug-in: everything the trainer and the CLI need to know about it, in the
+ * family's own package, registered in {@link FamilyRegistry}. Nothing outside that package names the
+ * family. The defaults describe a family with one network, a Gaussian latent vector and images as
+ * the only input.
+ *
+ * @param <C> the family's config record
+ */
+public interface Family<C extends ModelConfig> {
+
+    /** The id: {@code --model} on the command line, "family" in config.json. */
+    String id();
+
+    /** One line for help and docs. */
+    String summary();
+
+    Class<C> configType();
+
+    /** The family's own train parameters, in help order; names are unique across families. */
+    default List<FamilyParameter> parameters() {
+        return List.of();
+    }
+
+    /**
+     * Refuses parameter values that are out of range or do not fit together, before any data is read.
+     *
+     * @throws VaeforgeException {@link VaeforgeException#badParameter} naming the parameters
+     */
+    default void check(ParameterValues values) {
+    }
+
+    /**
+     * The config of a new run around {@code architecture}: {@link #check}, then the record.
+     *
+     * @throws VaeforgeException {@link VaeforgeException#badParameter} naming the parameters (an invalid
+     *     combination the record refuses names "model")
+     */
+    C configure(Architecture architecture, ParameterValues values, FamilyContext context);
+
+    /** How the dataset must be opened for a new run with {@code values} (cvae on labels: folder labels). */
+    default DatasetOptions datasetOptions(ParameterValues values, DatasetOptions options) {
+        return options;
+    }
+
+    /** How the dataset must be opened for a run of {@code config} (a resume). */
+    default DatasetOptions datasetOptions(C config, DatasetOptions options) {
+        return options;
+    }
+
+    /**
+     * Whether the latent is a vector of {@link Architecture#latentDim()} (written to config.json);
+     * false for a family whose architecture's latentDim is unused.
+     */
+    default boolean usesLatentDim() {
+        return true;
+    }
+
+    /** A new, uninitialised block. */
+    Block newBlock(C config);
+
+    /** Every input's shape for initialising the block with a batch of {@code batch}: the images, by default. */
+    default Shape[] inputShapes(C config, long batch) {
+        return new Shape[] {new Shape(config.imageShape().batchShape(batch))};
+    }
+
+    /**
+     * The condition of every image of {@code data}, for a family whose block takes one next to the
+     * images; null for the others.
+     *
+     * @throws IllegalArgumentException naming what {@code data} lacks
+     */
+    default DatasetConditions conditions(C config, ImageDataset data) {
+        return null;
+    }
+
+    /** The objective at the start of training (step 0); the loop moves it along with {@link Objective#atStep}. */
+    Objective objective(C config);
+
+    /**
+     * The two named terms of {@link LossTerms#terms()} logged as the reconstruction and the KL columns of
+     * the metrics (trainRecon, trainKl, ...); the family's other terms are logged as extras.
+     */
+    default List<String> loggedTerms() {
+        return List.of(LossTerms.RECONSTRUCTION, LossTerms.KL);
+    }
+
+    /**
+     * The networks of a family trained adversarially, each with its own loss and optimiser, in the order
+     * their losses are differentiated; empty for a family with one objective.
+     */
+    default List<String> networks(C config) {
+        return List.of();
+    }
+
+    /**
+     * The network a parameter belongs to: by default the block's child it sits in ("01encoder_..." ->
+     * "encoder").
+     *
+     * @throws IllegalArgumentException if the name is not under one of {@link #networks}
+     */
+    default String network(C config, String parameterName) {
+        int cut = parameterName.indexOf('_');
+        String child = (cut < 0 ? parameterName : parameterName.substring(0, cut)).replaceFirst("^[0-9]+", "");
+        if (!networks(config).contains(child)) {
+            throw new IllegalArgumentException("parameter '" + parameterName + "' is in none of the networks "
+                    + networks(config) + " of family " + id());
+        }
+        return child;
+    }
+
+    /** The metrics.csv header of a run of {@code config}, {@link EpochMetrics#COLUMNS} first. */
+    default List<String> metricColumns(C config) {
+        return EpochMetrics.columns(List.of(), config.architecture().latentDim(), List.of());
+    }
+
+    /**
+     * Adds what the family measures on held-out data besides the loss terms, one batch of {@code count}
+     * images: the KL per latent dimension by default.
+     */
+    default void measure(C config, LossTerms terms, int count, LossTotals totals) {
+        if (terms.tensor(LossTerms.KL_PER_DIM) != null) {
+            totals.addKlPerDim(count, terms.tensor(LossTerms.KL_PER_DIM).toFloatArray());
+        }
+    }
+
+    /**
+     * An epoch's metrics with the family's own values added ({@code metrics} has the base columns, the
+     * scheduled weights and the KL per dimension already).
+     */
+    default EpochMetrics epochMetrics(C config, EpochMetrics metrics, LossTotals train, LossTotals test) {
+        return metrics;
+    }
+
+    /** What the reconstruction and the KL columns hold, in words, for a training summary. */
+    default List<String> termLabels() {
+        return List.of("recon", "KL");
+    }
+
+    /** Further lines of a training summary by label ("codes" -> "perplexity 3.2, ..."); none by default. */
+    default Map<String, String> summary(EpochMetrics last) {
+        return new LinkedHashMap<>();
+    }
+}
