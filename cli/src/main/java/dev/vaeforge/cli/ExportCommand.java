@@ -16,6 +16,7 @@ import dev.vaeforge.trainer.run.RunDirectory;
 import dev.vaeforge.trainer.run.RunInfo;
 import dev.vaeforge.trainer.train.TrainConfig;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,23 +62,22 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        RunInfo info = RunDirectory.readConfig(run);
         Exporter.Options d = Exporter.Options.defaults();
         Exporter.Result r = RunExporter.export(run, checkpoint, out,
-                new Exporter.Options(overwrite, d.parityBatch(), d.paritySeed(), tolerance), codeData());
+                new Exporter.Options(overwrite, d.parityBatch(), d.paritySeed(), tolerance),
+                noCodePrior ? null : () -> trainingImages(info));
         print(spec.commandLine().getOut(), r);
         return 0;
     }
 
     /**
-     * The training part of a vqvae run, reopened like {@code train --resume} does (same flags) and checked
-     * against the run's recorded fingerprint; null for other families or with --no-code-prior.
+     * The training part of the run, reopened like {@code train --resume} does (same flags) and checked
+     * against the run's recorded fingerprint. Asked for only by a model whose export fits a prior on its
+     * training images (vqvae's code prior), after parity passed.
      */
-    private Subset codeData() throws IOException {
-        RunInfo info = RunDirectory.readConfig(run);
+    private Subset trainingImages(RunInfo info) {
         TrainConfig config = info.config();
-        if (!dev.vaeforge.runtime.bundle.ModelFamily.fromId(config.model().family()).quantized() || noCodePrior) {
-            return null;
-        }
         DatasetInfo recorded = info.dataset();
         Subset train;
         try {
@@ -88,6 +88,8 @@ final class ExportCommand implements Callable<Integer> {
             throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, run + " was trained on " + config.dataset()
                     + ", which cannot be opened now to fit the code prior: " + e.getMessage()
                     + " (pass the same data flags as for training, or --no-code-prior)", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         if (!train.fingerprint().equals(recorded.trainFingerprint())) {
             throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "the training images of " + config.dataset()
@@ -110,11 +112,17 @@ final class ExportCommand implements Callable<Integer> {
         }
     }
 
-    /** "10" for a vector latent, "grid 4x4 of 64 codes, dim 16" for a vqvae. */
+    /** "10" for a Gaussian vector latent, "4x8x8" for a Gaussian grid, "grid 4x4 of 64 codes, dim 16" for codes. */
     static String latent(Manifest m) {
         Manifest.Latent l = m.latent();
-        return Manifest.Latent.GRID.equals(l.kind())
-                ? "grid " + l.height() + "x" + l.width() + " of " + l.codebookSize() + " codes, dim " + l.dim()
-                : String.valueOf(l.dim());
+        long[] shape = l.shape();
+        if (l.codes()) {
+            return "grid " + shape[0] + "x" + shape[1] + " of " + l.codebookSize() + " codes, dim " + l.codeDim();
+        }
+        StringBuilder sb = new StringBuilder();
+        for (long d : shape) {
+            sb.append(sb.length() == 0 ? "" : "x").append(d);
+        }
+        return sb.toString();
     }
 }

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Exports a checkpoint of a run directory (latest by default, or the best by test loss) as a bundle. */
 public final class RunExporter {
@@ -31,12 +32,12 @@ public final class RunExporter {
     }
 
     /**
-     * @param codeData vqvae: the run's training images, for the empirical code prior (see
-     *     {@link Exporter#export(dev.vaeforge.trainer.family.ModelConfig, Block, Manifest.Provenance, Path,
-     *     Exporter.Options, ImageDataset)}); null for a uniform code prior or another family
+     * @param trainingImages opens the run's training images when the model's export fits a prior on them
+     *     (vqvae: the empirical code prior; see {@link Exporter#export(dev.vaeforge.trainer.family.ModelConfig,
+     *     Block, Manifest.Provenance, Path, Exporter.Options, Supplier)}); null for none
      */
     public static Exporter.Result export(Path runDir, Which which, Path out, Exporter.Options options,
-                                         ImageDataset codeData) {
+                                         Supplier<? extends ImageDataset> trainingImages) {
         RunDirectory run;
         try {
             run = RunDirectory.open(runDir);
@@ -52,7 +53,7 @@ public final class RunExporter {
             } catch (IOException e) {
                 throw new VaeforgeException(VaeforgeException.Code.BAD_RUN, e.getMessage(), e);
             }
-            return Exporter.export(run.config().model(), block, provenance(run, cp), out, options, codeData);
+            return Exporter.export(run.config().model(), block, provenance(run, cp), out, options, trainingImages);
         }
     }
 

@@ -133,20 +133,10 @@ class BlockParityTest {
             data[i] = (float) r.nextGaussian();
         }
         return ParityCheck.maxAbsDifference(block, model, List.of(new ParityCheck.Feed("x", data, shape.getShape())),
-                List.of("y"), l -> l);
+                ParityCheck.DjlOutputs.positional("y"));
     }
 
-    /** Replaces every parameter with seeded noise, so a transposed or mis-ordered weight cannot pass. */
-    static void randomiseParameters(Block block, long seed) {
-        Random r = new Random(seed);
-        block.getParameters().forEach(p -> {
-            NDArray a = p.getValue().getArray();
-            float[] v = new float[(int) a.size()];
-            boolean variance = p.getKey().endsWith("runningVar");
-            for (int i = 0; i < v.length; i++) {
-                v[i] = variance ? 0.5f + r.nextFloat() : (float) r.nextGaussian() * 0.5f;
-            }
-            a.set(v);
-        });
+    private static void randomiseParameters(Block block, long seed) {
+        ExportFixtures.randomiseParameters(block, seed);
     }
 }

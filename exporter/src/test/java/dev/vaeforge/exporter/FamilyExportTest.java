@@ -10,9 +10,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import dev.vaeforge.runtime.VaeRuntime;
-import dev.vaeforge.runtime.bundle.GraphRole;
+import dev.vaeforge.runtime.bundle.BundleFormat;
 import dev.vaeforge.runtime.bundle.Manifest;
-import dev.vaeforge.runtime.bundle.ModelFamily;
+import dev.vaeforge.runtime.bundle.TensorRole;
+import dev.vaeforge.runtime.bundle.TensorSpec;
 import dev.vaeforge.runtime.condition.Condition;
 import dev.vaeforge.runtime.condition.ConditionKind;
 import dev.vaeforge.runtime.condition.ConditionSpec;
@@ -31,7 +32,6 @@ import dev.vaeforge.trainer.vae.ConvVae;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,43 +47,57 @@ class FamilyExportTest {
 
     @Test
     void betaVae() {
-        Manifest m = exportAndUse(new BetaVaeConfig(1, 16, 4, W, Likelihood.BERNOULLI, 0, 4.0,
-                new KlSchedule.Cyclical(4, 0.5, Span.ofEpochs(10)), 0.1), null);
+        InMemory p = prepare(new BetaVaeConfig(1, 16, 4, W, Likelihood.BERNOULLI, 0, 4.0,
+                new KlSchedule.Cyclical(4, 0.5, Span.ofEpochs(10)), 0.1), "beta-vae", ENCODER_DECODER);
+        Manifest m = p.manifest();
         assertNull(m.conditioning());
+        exportAndUse(p, null);
     }
 
     @Test
     void capacityVae() {
-        Manifest m = exportAndUse(new CapacityVaeConfig(3, 16, 5, W, Likelihood.GAUSSIAN, 0.2, null, null, null), null);
+        InMemory p = prepare(new CapacityVaeConfig(3, 16, 5, W, Likelihood.GAUSSIAN, 0.2, null, null, null),
+                "capacity-vae", ENCODER_DECODER);
+        Manifest m = p.manifest();
         assertEquals(0.2, m.likelihood().sigma());
         assertNull(m.conditioning());
+        exportAndUse(p, null);
     }
 
     @Test
     void cvaeOnLabels() {
         CvaeConfig c = new CvaeConfig(1, 16, 4, W, Likelihood.BERNOULLI, 0, ConditionKind.LABELS,
                 List.of("square", "ellipse", "heart"));
-        Manifest m = exportAndUse(c, spec -> Condition.label(spec, "heart"));
+        InMemory p = prepare(c, "cvae", ENCODER_DECODER);
+        Manifest m = p.manifest();
         assertEquals(new Manifest.Conditioning("labels", List.of("square", "ellipse", "heart")), m.conditioning());
         assertEquals("[x:float32[N,1,16,16], y:float32[N,3]]", m.graphs().get("encoder").inputs().toString());
         assertEquals("[z:float32[N,4], y:float32[N,3]]", m.graphs().get("decoder").inputs().toString());
+        assertEquals(TensorRole.CONDITION, m.graphs().get("decoder").inputs().get(1).role());
+        exportAndUse(p, spec -> Condition.label(spec, "heart"));
     }
 
     @Test
     void cvaeOnAttributes() {
         CvaeConfig c = new CvaeConfig(3, 16, 6, W, Likelihood.BERNOULLI, 0, ConditionKind.ATTRIBUTES,
                 List.of("Smiling", "Eyeglasses", "Male", "Bald"));
-        Manifest m = exportAndUse(c, spec -> Condition.attributes(spec, "Smiling=1,Eyeglasses=1"));
+        InMemory p = prepare(c, "cvae", ENCODER_DECODER);
+        Manifest m = p.manifest();
         assertEquals("attributes", m.conditioning().type());
         assertEquals(4, m.conditioning().names().size());
+        exportAndUse(p, spec -> Condition.attributes(spec, "Smiling=1,Eyeglasses=1"));
     }
 
     @Test
     void vaeganWithItsDiscriminator() {
         VaeGanConfig c = new VaeGanConfig(3, 16, 5, W, Likelihood.BERNOULLI, 0, List.of(8, 16), 1, null, null, null, null);
-        Manifest m = exportAndUse(c, null);
+        InMemory p = prepare(c, "vaegan", Set.of("encoder", "decoder", "discriminator"));
+        Manifest m = p.manifest();
         assertEquals("[x:float32[N,3,16,16]]", m.graphs().get("discriminator").inputs().toString());
         assertEquals("[logit:float32[N,1], features:float32[N,8,8,8]]", m.graphs().get("discriminator").outputs().toString());
+        assertEquals(List.of(TensorRole.LOGIT, TensorRole.FEATURES),
+                m.graphs().get("discriminator").outputs().stream().map(TensorSpec::role).toList());
+        exportAndUse(p, null);
         try (VaeRuntime rt = VaeRuntime.open(tmp.resolve("vaegan"), Device.CPU, 2)) {
             assertTrue(rt.hasDiscriminator());
             int per = rt.imageShape().size();
@@ -112,26 +126,49 @@ class FamilyExportTest {
             ConvVae vae = new ConvVae(c.architecture());
             vae.initialize(mgr, DataType.FLOAT32, vae.inputShape(2));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Exporter.export(c, vae,
-                    VaeExportTest.PROVENANCE, tmp.resolve("x"), Exporter.Options.defaults()));
+                    ExportFixtures.PROVENANCE, tmp.resolve("x"), Exporter.Options.defaults()));
             assertTrue(e.getMessage().contains("needs a ConditionalVae"), e.getMessage());
         }
     }
 
-    private Manifest exportAndUse(ModelConfig config, java.util.function.Function<ConditionSpec, Condition> condition) {
-        Path out = tmp.resolve(config.family());
+    private static final Set<String> ENCODER_DECODER = Set.of("encoder", "decoder");
+
+    /** A model exported in memory: its config, its family label and the manifest built for it. */
+    private record InMemory(ModelConfig config, String family, Manifest manifest) {
+    }
+
+    /**
+     * Exports {@code config}'s model with seeded weights in memory and checks what needs no runtime: the
+     * family label, exactly the expected graphs, parity measured and within the tolerance on every one.
+     */
+    private InMemory prepare(ModelConfig config, String family, Set<String> graphs) {
         try (NDManager mgr = NDManager.newBaseManager()) {
             Block block = FamilyRegistry.of(config).newBlock(config);
             block.initialize(mgr, DataType.FLOAT32, FamilyRegistry.of(config).inputShapes(config, 2));
-            BlockParityTest.randomiseParameters(block, 33);
-            Manifest m = Exporter.export(config, block, VaeExportTest.PROVENANCE, out, Exporter.Options.defaults())
+            ExportFixtures.randomiseParameters(block, 33);
+            Manifest m = Exporter.prepare(config, block, ExportFixtures.PROVENANCE, Exporter.Options.defaults(), null)
                     .manifest();
-            assertEquals(config.family(), m.family());
-            Set<String> roles = ModelFamily.fromId(config.family()).graphs().stream().map(GraphRole::key).collect(Collectors.toSet());
-            assertEquals(roles, m.graphs().keySet(), "exactly the family's graphs");
-            assertEquals(roles, m.parity().maxAbsError().keySet(), "parity measured on every graph");
+            assertEquals(family, m.family());
+            assertEquals(BundleFormat.VERSION, m.formatVersion());
+            assertEquals(graphs, m.graphs().keySet(), "exactly the family's graphs");
+            assertEquals(graphs, m.parity().maxAbsError().keySet(), "parity measured on every graph");
             m.parity().maxAbsError().forEach((g, err) -> assertTrue(err <= 1e-4, g + " parity " + err));
-            assertEquals(config.family().equals("cvae"), block instanceof ConditionalVae);
+            assertEquals(m.conditioning() != null, block instanceof ConditionalVae);
+            return new InMemory(config, family, m);
+        }
+    }
 
+    /** Exports the model {@link #prepare} exported in memory into a bundle and uses it through the runtime. */
+    private void exportAndUse(InMemory prepared, java.util.function.Function<ConditionSpec, Condition> condition) {
+        ModelConfig config = prepared.config();
+        Path out = tmp.resolve(prepared.family());
+        try (NDManager mgr = NDManager.newBaseManager()) {
+            Block block = FamilyRegistry.of(config).newBlock(config);
+            block.initialize(mgr, DataType.FLOAT32, FamilyRegistry.of(config).inputShapes(config, 2));
+            ExportFixtures.randomiseParameters(block, 33);
+            Manifest m = Exporter.export(config, block, ExportFixtures.PROVENANCE, out, Exporter.Options.defaults())
+                    .manifest();
+            assertEquals(prepared.manifest().parity(), m.parity(), "the same weights and seed give the same parity");
             try (VaeRuntime rt = VaeRuntime.open(out, Device.CPU, 3)) {
                 int per = rt.imageShape().size();
                 int n = 5;
@@ -147,7 +184,6 @@ class FamilyExportTest {
                 assertInUnitRange(rt.interpolate(one, java.util.Arrays.copyOf(x, per), 4, yOne), 4 * per);
                 assertEquals(condition != null, rt.condition().isPresent());
             }
-            return m;
         }
     }
 

@@ -27,6 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
  * exported bundle where it is installed; skipped otherwise. The product never needs Python.
  */
 class OnnxCheckerTest {
+    /** The graphs only (the checker needs no manifest, so no runtime has to reopen the bundle). */
+    private static void writeGraphs(Exporter.Prepared p, Path dir) throws java.io.IOException {
+        Files.createDirectories(dir);
+        for (var e : p.graphs().entrySet()) {
+            Files.write(dir.resolve(e.getKey().fileName()), e.getValue());
+        }
+    }
+
     @Test
     void exportedGraphsPassOnnxChecker(@TempDir Path tmp) throws Exception {
         Path python = Path.of("/usr/bin/python3");
@@ -42,25 +50,25 @@ class OnnxCheckerTest {
         try (NDManager m = NDManager.newBaseManager()) {
             ConvVae vae = new ConvVae(cfg);
             vae.initialize(m, DataType.FLOAT32, vae.inputShape(2));
-            Exporter.export(cfg, vae, VaeExportTest.PROVENANCE, out, Exporter.Options.defaults());
+            writeGraphs(Exporter.prepare(cfg, vae, ExportFixtures.PROVENANCE, Exporter.Options.defaults(), null), out);
             // the cvae's graphs have a second input and a Concat
             CvaeConfig c = new CvaeConfig(1, 16, 4, List.of(8, 16), Likelihood.BERNOULLI, 0, ConditionKind.LABELS,
                     List.of("a", "b", "c"));
             ConditionalVae cvae = new ConditionalVae(c);
             cvae.initialize(m, DataType.FLOAT32, cvae.inputShapes(2));
-            Exporter.export(c, cvae, VaeExportTest.PROVENANCE, cond, Exporter.Options.defaults());
+            writeGraphs(Exporter.prepare(c, cvae, ExportFixtures.PROVENANCE, Exporter.Options.defaults(), null), cond);
             // the vqvae's quantizer: ReduceSum, MatMul, ArgMin, Gather and an int64 output
             VqVaeConfig q = new VqVaeConfig(1, 16, List.of(8, 16), Likelihood.BERNOULLI, 0, 16, 4, null, false, null, null,
                     null);
             VqVae vq = new VqVae(q);
             vq.initialize(m, DataType.FLOAT32, vq.inputShape(2));
-            Exporter.export(q, vq, VaeExportTest.PROVENANCE, vqOut, Exporter.Options.defaults());
+            writeGraphs(Exporter.prepare(q, vq, ExportFixtures.PROVENANCE, Exporter.Options.defaults(), null), vqOut);
             // the vaegan's discriminator: 4x4 stride-2 convolutions and two outputs
             VaeGanConfig g = new VaeGanConfig(1, 16, 4, List.of(8, 16), Likelihood.BERNOULLI, 0, null, 1, null, null,
                     null, null);
             VaeGan gan = new VaeGan(g);
             gan.initialize(m, DataType.FLOAT32, gan.inputShape(2));
-            Exporter.export(g, gan, VaeExportTest.PROVENANCE, ganOut, Exporter.Options.defaults());
+            writeGraphs(Exporter.prepare(g, gan, ExportFixtures.PROVENANCE, Exporter.Options.defaults(), null), ganOut);
         }
         String script = "import onnx,sys\n"
                 + "for f in sys.argv[1:]:\n"

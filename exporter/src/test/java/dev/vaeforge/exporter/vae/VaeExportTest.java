@@ -1,5 +1,6 @@
-package dev.vaeforge.exporter;
+package dev.vaeforge.exporter.vae;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,9 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.vaeforge.exporter.ExportFixtures;
+import dev.vaeforge.exporter.Exporter;
 import dev.vaeforge.runtime.VaeRuntime;
 import dev.vaeforge.runtime.VaeforgeException;
+import dev.vaeforge.runtime.bundle.GraphRole;
 import dev.vaeforge.runtime.bundle.Manifest;
+import dev.vaeforge.runtime.bundle.TensorRole;
+import dev.vaeforge.runtime.bundle.TensorSpec;
 import dev.vaeforge.runtime.onnx.OnnxModels;
 import dev.vaeforge.runtime.session.Device;
 import dev.vaeforge.trainer.model.Likelihood;
@@ -23,8 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class VaeExportTest {
-    static final Manifest.Provenance PROVENANCE = new Manifest.Provenance(Map.of("family", "vae"), "test", "abc", 1, 2,
-            Map.of("loss", 1.0), 7, Map.of(), "17", "linux", "amd64", null);
+    private static final Manifest.Provenance PROVENANCE = ExportFixtures.PROVENANCE;
 
     @Test
     void exportedVaeRunsInTheRuntimeWithParityRecorded(@TempDir Path tmp) throws Exception {
@@ -32,15 +37,27 @@ class VaeExportTest {
         try (NDManager m = NDManager.newBaseManager()) {
             ConvVae vae = new ConvVae(cfg);
             vae.initialize(m, DataType.FLOAT32, vae.inputShape(2));
-            BlockParityTest.randomiseParameters(vae, 21);
-            Path out = tmp.resolve("bundle");
-            Exporter.Result r = Exporter.export(cfg, vae, PROVENANCE, out, Exporter.Options.defaults());
-            Manifest mf = r.manifest();
+            ExportFixtures.randomiseParameters(vae, 21);
+            Exporter.Prepared p = Exporter.prepare(cfg, vae, PROVENANCE, Exporter.Options.defaults(), null);
+            Manifest mf = p.manifest();
             assertEquals("vae", mf.family());
             assertEquals(Map.of("encoder", mf.graphs().get("encoder"), "decoder", mf.graphs().get("decoder")), mf.graphs());
             assertTrue(mf.parity().maxAbsError().get("encoder") <= 1e-4);
             assertTrue(mf.parity().maxAbsError().get("decoder") <= 1e-4);
             assertEquals(0.2, mf.likelihood().sigma());
+            assertEquals(Manifest.Latent.GAUSSIAN, mf.latent().kind());
+            assertArrayEquals(new long[] {6}, mf.latent().shape());
+            assertEquals(Manifest.Prior.STANDARD_NORMAL, mf.prior().type());
+            assertEquals(List.of(TensorRole.LATENT_MEAN, TensorRole.LATENT_LOGVAR),
+                    mf.graphs().get("encoder").outputs().stream().map(TensorSpec::role).toList());
+            assertEquals(new TensorSpec("x_hat", "float32", new long[] {-1, 3, 16, 16}, TensorRole.RECONSTRUCTION,
+                    TensorRole.VALUES_PROBABILITIES), mf.graphs().get("decoder").outputs().get(0));
+            assertTrue(OnnxModels.metadata(OnnxModels.parse(p.graphs().get(GraphRole.ENCODER), "encoder"))
+                    .containsKey("vaeforge.provenance"));
+
+            Path out = tmp.resolve("bundle");
+            Exporter.Result r = Exporter.export(cfg, vae, PROVENANCE, out, Exporter.Options.defaults());
+            assertEquals(mf.parity(), r.manifest().parity());
             assertTrue(OnnxModels.metadata(OnnxModels.read(out.resolve("encoder.onnx"))).containsKey("vaeforge.provenance"));
             try (VaeRuntime rt = VaeRuntime.open(out, Device.CPU, 3)) {
                 float[] x = new float[5 * 3 * 16 * 16];
@@ -61,7 +78,7 @@ class VaeExportTest {
             assertTrue(e.getMessage().contains("already exists"));
             Exporter.export(cfg, vae, PROVENANCE, out, Exporter.Options.defaults().withOverwrite(true));
             try (var files = Files.list(tmp)) {
-                assertFalse(files.anyMatch(p -> p.getFileName().toString().startsWith(".")), "no staging directories left");
+                assertFalse(files.anyMatch(f -> f.getFileName().toString().startsWith(".")), "no staging directories left");
             }
         }
     }
