@@ -63,10 +63,10 @@ final class InterpolateCommand implements Callable<Integer> {
             } else {
                 conditionOptions.resolve(rt);
             }
-            float[] a = Files2.readImage(from, rt.imageShape(), resize);
-            float[] b = Files2.readImage(to, rt.imageShape(), resize);
+            float[] a = ImageFiles.readImage(from, rt.imageShape(), resize);
+            float[] b = ImageFiles.readImage(to, rt.imageShape(), resize);
             float[] frames = rt.interpolate(a, b, steps, y);
-            Files2.writePng(ImageGrid.strip(frames, rt.imageShape(), steps, 2), out);
+            ImageFiles.writePng(ImageGrid.strip(frames, rt.imageShape(), steps, 2), out);
         }
         spec.commandLine().getOut().printf("wrote a %d-step interpolation to %s%n", steps, out.toAbsolutePath());
         return 0;

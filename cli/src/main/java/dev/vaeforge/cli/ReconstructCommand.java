@@ -108,7 +108,7 @@ final class ReconstructCommand implements Callable<Integer> {
                     int idx = from + i;
                     float[] one = new float[per];
                     System.arraycopy(r, i * per, one, 0, per);
-                    Files2.writePng(one, shape, out.resolve(outputName(data, idx)));
+                    ImageFiles.writePng(one, shape, out.resolve(outputName(data, idx)));
                     double e = 0;
                     for (int k = 0; k < per; k++) {
                         double d = x[i * per + k] - r[i * per + k];
@@ -121,7 +121,7 @@ final class ReconstructCommand implements Callable<Integer> {
                     }
                 }
             }
-            Files2.writePng(ImageGrid.comparison(gridOrig, gridRec, shape, shown, Math.min(8, shown), 2),
+            ImageFiles.writePng(ImageGrid.comparison(gridOrig, gridRec, shape, shown, Math.min(8, shown), 2),
                     out.resolve("comparison.png"));
             o.printf(Locale.ROOT, "reconstructed %d images (posterior mean) into %s; mean MSE %.6f%n", n,
                     out.toAbsolutePath(), sse / n);
@@ -160,7 +160,7 @@ final class ReconstructCommand implements Callable<Integer> {
                     throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--split needs a dataset, but --input "
                             + input + " is one image file");
                 }
-                float[] x = Files2.readImage(p, shape, inputOptions.resize);
+                float[] x = ImageFiles.readImage(p, shape, inputOptions.resize);
                 return new ArrayDataset(p.getFileName().toString(), shape, x, null, null);
             }
             DatasetOptions options = dataOptions.apply(inputOptions.options(shape).withFolderLabels(labels),

@@ -83,13 +83,13 @@ final class SampleCommand implements Callable<Integer> {
                 x = rt.sample(count, seed, y);
             }
             int cols = columns != null ? columns : (int) Math.ceil(Math.sqrt(count));
-            Files2.writePng(ImageGrid.of(x, rt.imageShape(), count, cols, 2), out);
+            ImageFiles.writePng(ImageGrid.of(x, rt.imageShape(), count, cols, 2), out);
             if (images != null) {
                 int per = rt.imageShape().size();
                 for (int i = 0; i < count; i++) {
                     float[] one = new float[per];
                     System.arraycopy(x, i * per, one, 0, per);
-                    Files2.writePng(one, rt.imageShape(), images.resolve(String.format("sample-%05d.png", i)));
+                    ImageFiles.writePng(one, rt.imageShape(), images.resolve(String.format("sample-%05d.png", i)));
                 }
             }
         }
