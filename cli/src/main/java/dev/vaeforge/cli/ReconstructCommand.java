@@ -25,24 +25,18 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "reconstruct", mixinStandardHelpOptions = true,
         description = {"Reconstruct images through the bundle's encoder and decoder (posterior mean), in batches. "
                 + "Writes one PNG per image (same relative names for folders), comparison.png (originals above "
                 + "reconstructions) and prints the mean squared error.",
                 "Example: vaeforge reconstruct bundles/vae --input my-images/ --out recon/"})
-final class ReconstructCommand implements Callable<Integer> {
+final class ReconstructCommand extends BundleCommand {
     private static final int GRID_IMAGES = 32;
-
-    @Spec
-    CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "BUNDLE", description = "Bundle directory or BUNDLE.zip.")
     Path bundle;
@@ -67,12 +61,14 @@ final class ReconstructCommand implements Callable<Integer> {
     @Mixin
     ConditionOptions conditionOptions;
 
-    @Mixin
-    DeviceOption device;
-
     /** --split picks a part of a dataset (its own split, or the seeded one train uses); default: all images. */
     @Mixin
     DataOptions dataOptions;
+
+    @Override
+    int maxBatch() {
+        return batchSize;
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -80,7 +76,7 @@ final class ReconstructCommand implements Callable<Integer> {
             throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--limit must be >= 1, got " + limit);
         }
         PrintWriter o = spec.commandLine().getOut();
-        try (VaeRuntime rt = VaeRuntime.open(bundle, device.parse(), batchSize)) {
+        try (VaeRuntime rt = openRuntime(bundle)) {
             ImageShape shape = rt.imageShape();
             Optional<Condition> given = conditionOptions.resolve(rt);
             boolean labels = given.isEmpty() && rt.condition().map(c -> c.kind() == ConditionKind.LABELS).orElse(false);
