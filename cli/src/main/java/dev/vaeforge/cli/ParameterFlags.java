@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * Shows a library message under the CLI's spelling: the libraries name parameters ("steps must be >= 2,
  * got 1", parameters ["steps"]), the user typed flags, so each listed parameter is rendered as its flag
  * ("--steps must be >= 2, got 1"). A parameter is replaced as a whole word only: "beta" leaves
- * "beta-start" and an already written "--beta" alone.
+ * "beta-start", an already written "--beta" and a path such as "runs/beta/config.json" alone.
  */
 final class ParameterFlags {
     private ParameterFlags() {
@@ -29,7 +29,8 @@ final class ParameterFlags {
         if (names.length() == 0) {
             return message;
         }
-        Matcher m = Pattern.compile("(?<![\\w-])(?:" + names + ")(?![\\w-])").matcher(message);
+        // a whole word: not part of a longer name, a flag already written, a path or a file name
+        Matcher m = Pattern.compile("(?<![\\w\\-./\\\\])(?:" + names + ")(?![\\w\\-/\\\\]|\\.\\w)").matcher(message);
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
             m.appendReplacement(sb, Matcher.quoteReplacement(flag(m.group())));

@@ -28,6 +28,12 @@ class ParameterFlagsTest {
     }
 
     @Test
+    void pathsAndFileNamesAreLeftAlone() {
+        assertEquals("cannot read runs/steps/steps.json for --steps.",
+                ParameterFlags.render("cannot read runs/steps/steps.json for steps.", List.of("steps")));
+    }
+
+    @Test
     void aFlagAlreadyWrittenIsLeftAlone() {
         assertEquals("--steps must be >= 2", ParameterFlags.render("--steps must be >= 2", List.of("steps")));
     }
