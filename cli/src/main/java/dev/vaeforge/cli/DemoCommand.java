@@ -99,12 +99,12 @@ final class DemoCommand implements Callable<Integer> {
             float[] x = heldOut.batch(idx, 0, n);
             float[] r = rt.reconstruct(x, n);
             mse = meanSquaredError(x, r);
-            Files2.writePng(ImageGrid.comparison(x, r, shape, n, 8, 2), recon);
-            Files2.writePng(ImageGrid.of(rt.sample(64, 1), shape, 64, 8, 2), samples);
+            ImageFiles.writePng(ImageGrid.comparison(x, r, shape, n, 8, 2), recon);
+            ImageFiles.writePng(ImageGrid.of(rt.sample(64, 1), shape, 64, 8, 2), samples);
             int a = firstWithLabel(heldOut, 0);
             int b = firstWithLabel(heldOut, 2);
             float[] frames = rt.interpolate(image(heldOut, a), image(heldOut, b), 10);
-            Files2.writePng(ImageGrid.strip(frames, shape, 10, 2), interp);
+            ImageFiles.writePng(ImageGrid.strip(frames, shape, 10, 2), interp);
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         o.println("[4/4] done");

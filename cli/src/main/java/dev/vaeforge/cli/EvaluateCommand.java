@@ -30,13 +30,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Evaluate bundles on a dataset with ONNX Runtime: reconstruction metrics (BCE, MSE, PSNR, KL, ELBO, "
@@ -44,10 +41,7 @@ import picocli.CommandLine.Spec;
                 + "metrics.json, metrics.csv (per image), metrics.md, best/worst/sample grids and report.html. With "
                 + "several bundles, each goes to OUT/<bundle name>/ and OUT/comparison.md has one row per model.",
                 "Example: vaeforge evaluate bundles/vae --data shapes:n=2000,seed=9 --out eval/vae"})
-final class EvaluateCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class EvaluateCommand extends BundleCommand {
     @Parameters(arity = "1..*", paramLabel = "BUNDLE", description = "One or more bundle directories or BUNDLE.zip archives.")
     List<Path> bundles;
 
@@ -86,8 +80,10 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
-    @Mixin
-    DeviceOption device;
+    @Override
+    int maxBatch() {
+        return batchSize;
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -117,7 +113,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     private EvaluationResult evaluateOne(Path bundle, Path target, EvalSettings settings, Device dev, Lpips lp) throws IOException {
-        try (VaeRuntime rt = VaeRuntime.open(bundle, dev, settings.batchSize())) {
+        try (VaeRuntime rt = openRuntime(bundle)) {
             ImageDataset ds;
             Split split = dataOptions.split();
             try {

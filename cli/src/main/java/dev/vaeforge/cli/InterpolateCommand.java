@@ -7,23 +7,17 @@ import dev.vaeforge.runtime.condition.ConditionSpec;
 import dev.vaeforge.runtime.image.ImageGrid;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "interpolate", mixinStandardHelpOptions = true,
         description = {"Encode two images, walk the straight line between their posterior means and decode each step "
                 + "into one strip (both ends included).",
                 "A cvae bundle uses one condition for both images and every step: --label or --condition.",
                 "Example: vaeforge interpolate bundles/vae --from a.png --to b.png --steps 8 --out strip.png"})
-final class InterpolateCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class InterpolateCommand extends BundleCommand {
     @Parameters(index = "0", paramLabel = "BUNDLE", description = "Bundle directory or BUNDLE.zip.")
     Path bundle;
 
@@ -45,12 +39,9 @@ final class InterpolateCommand implements Callable<Integer> {
     @Mixin
     ConditionOptions conditionOptions;
 
-    @Mixin
-    DeviceOption device;
-
     @Override
     public Integer call() {
-        try (VaeRuntime rt = VaeRuntime.open(bundle, device.parse())) {
+        try (VaeRuntime rt = openRuntime(bundle)) {
             float[] y = null;
             if (rt.condition().isPresent()) {
                 ConditionSpec spec = rt.condition().get();
@@ -63,10 +54,10 @@ final class InterpolateCommand implements Callable<Integer> {
             } else {
                 conditionOptions.resolve(rt);
             }
-            float[] a = Files2.readImage(from, rt.imageShape(), resize);
-            float[] b = Files2.readImage(to, rt.imageShape(), resize);
+            float[] a = ImageFiles.readImage(from, rt.imageShape(), resize);
+            float[] b = ImageFiles.readImage(to, rt.imageShape(), resize);
             float[] frames = rt.interpolate(a, b, steps, y);
-            Files2.writePng(ImageGrid.strip(frames, rt.imageShape(), steps, 2), out);
+            ImageFiles.writePng(ImageGrid.strip(frames, rt.imageShape(), steps, 2), out);
         }
         spec.commandLine().getOut().printf("wrote a %d-step interpolation to %s%n", steps, out.toAbsolutePath());
         return 0;

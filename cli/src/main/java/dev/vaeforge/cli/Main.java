@@ -7,7 +7,8 @@ import picocli.CommandLine;
 /**
  * Entry point. Exit codes: 0 success, 1 unexpected error, 2 bad input or usage, 3 bad bundle, 4 bad
  * run directory, 5 device unavailable, 6 parity failure, 7 I/O error, 8 training failed,
- * 9 unsupported model. Errors are one line on stderr; stack traces only with --stacktrace.
+ * 9 unsupported model ({@link ExitCodes}). Errors are one line on stderr, library messages with their
+ * parameters shown as flags ({@link ParameterFlags}); stack traces only with --stacktrace.
  */
 public final class Main {
     private Main() {
@@ -23,7 +24,7 @@ public final class Main {
     }
 
     /** Our IOExceptions carry messages naming the file; their type says whose fault it is. */
-    private static VaeforgeException.Code exitCode(java.io.IOException e) {
+    private static VaeforgeException.Code category(java.io.IOException e) {
         if (e instanceof dev.vaeforge.trainer.run.InvalidRunException) {
             return VaeforgeException.Code.BAD_RUN;
         }
@@ -47,17 +48,17 @@ public final class Main {
             int code;
             Throwable cause = ex instanceof java.io.UncheckedIOException u ? u.getCause() : ex;
             if (cause instanceof VaeforgeException ve) {
-                e.println("vaeforge: " + ve.getMessage());
-                code = ve.code().exitCode();
+                e.println("vaeforge: " + ParameterFlags.render(ve.getMessage(), ve.parameters()));
+                code = ExitCodes.of(ve.code());
             } else if (cause instanceof java.io.IOException io) {
                 e.println("vaeforge: " + io.getMessage());
-                code = exitCode(io).exitCode();
+                code = ExitCodes.of(category(io));
             } else if (cause instanceof IllegalArgumentException iae) {
                 e.println("vaeforge: " + iae.getMessage());
-                code = VaeforgeException.Code.BAD_INPUT.exitCode();
+                code = ExitCodes.of(VaeforgeException.Code.BAD_INPUT);
             } else {
                 e.println("vaeforge: unexpected error: " + ex + " (run with --stacktrace for details)");
-                code = 1;
+                code = ExitCodes.UNEXPECTED;
             }
             if (root.stacktrace) {
                 ex.printStackTrace(e);
@@ -69,7 +70,7 @@ public final class Main {
             CommandLine line = ex.getCommandLine();
             line.getErr().println("vaeforge: " + ex.getMessage() + " (see '" + line.getCommandSpec().qualifiedName() + " --help')");
             line.getErr().flush();
-            return VaeforgeException.Code.BAD_INPUT.exitCode();
+            return ExitCodes.USAGE;
         });
         return cmd;
     }

@@ -25,24 +25,18 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "reconstruct", mixinStandardHelpOptions = true,
         description = {"Reconstruct images through the bundle's encoder and decoder (posterior mean), in batches. "
                 + "Writes one PNG per image (same relative names for folders), comparison.png (originals above "
                 + "reconstructions) and prints the mean squared error.",
                 "Example: vaeforge reconstruct bundles/vae --input my-images/ --out recon/"})
-final class ReconstructCommand implements Callable<Integer> {
+final class ReconstructCommand extends BundleCommand {
     private static final int GRID_IMAGES = 32;
-
-    @Spec
-    CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "BUNDLE", description = "Bundle directory or BUNDLE.zip.")
     Path bundle;
@@ -67,12 +61,14 @@ final class ReconstructCommand implements Callable<Integer> {
     @Mixin
     ConditionOptions conditionOptions;
 
-    @Mixin
-    DeviceOption device;
-
     /** --split picks a part of a dataset (its own split, or the seeded one train uses); default: all images. */
     @Mixin
     DataOptions dataOptions;
+
+    @Override
+    int maxBatch() {
+        return batchSize;
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -80,7 +76,7 @@ final class ReconstructCommand implements Callable<Integer> {
             throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--limit must be >= 1, got " + limit);
         }
         PrintWriter o = spec.commandLine().getOut();
-        try (VaeRuntime rt = VaeRuntime.open(bundle, device.parse(), batchSize)) {
+        try (VaeRuntime rt = openRuntime(bundle)) {
             ImageShape shape = rt.imageShape();
             Optional<Condition> given = conditionOptions.resolve(rt);
             boolean labels = given.isEmpty() && rt.condition().map(c -> c.kind() == ConditionKind.LABELS).orElse(false);
@@ -108,7 +104,7 @@ final class ReconstructCommand implements Callable<Integer> {
                     int idx = from + i;
                     float[] one = new float[per];
                     System.arraycopy(r, i * per, one, 0, per);
-                    Files2.writePng(one, shape, out.resolve(outputName(data, idx)));
+                    ImageFiles.writePng(one, shape, out.resolve(outputName(data, idx)));
                     double e = 0;
                     for (int k = 0; k < per; k++) {
                         double d = x[i * per + k] - r[i * per + k];
@@ -121,7 +117,7 @@ final class ReconstructCommand implements Callable<Integer> {
                     }
                 }
             }
-            Files2.writePng(ImageGrid.comparison(gridOrig, gridRec, shape, shown, Math.min(8, shown), 2),
+            ImageFiles.writePng(ImageGrid.comparison(gridOrig, gridRec, shape, shown, Math.min(8, shown), 2),
                     out.resolve("comparison.png"));
             o.printf(Locale.ROOT, "reconstructed %d images (posterior mean) into %s; mean MSE %.6f%n", n,
                     out.toAbsolutePath(), sse / n);
@@ -160,7 +156,7 @@ final class ReconstructCommand implements Callable<Integer> {
                     throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--split needs a dataset, but --input "
                             + input + " is one image file");
                 }
-                float[] x = Files2.readImage(p, shape, inputOptions.resize);
+                float[] x = ImageFiles.readImage(p, shape, inputOptions.resize);
                 return new ArrayDataset(p.getFileName().toString(), shape, x, null, null);
             }
             DatasetOptions options = dataOptions.apply(inputOptions.options(shape).withFolderLabels(labels),

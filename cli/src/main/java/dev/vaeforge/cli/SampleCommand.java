@@ -8,13 +8,10 @@ import dev.vaeforge.runtime.condition.ConditionSpec;
 import dev.vaeforge.runtime.image.ImageGrid;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "sample", mixinStandardHelpOptions = true,
         description = {"Decode z ~ N(0, I) (seeded) with the bundle's decoder and write the images as a PNG grid. "
@@ -22,10 +19,7 @@ import picocli.CommandLine.Spec;
                 + "through its classes (sample i gets class i mod K) and an attributes bundle sets no attribute.",
                 "Example: vaeforge sample bundles/vae -n 64 --seed 1 --out samples.png",
                 "Example: vaeforge sample bundles/cvae -n 16 --label heart --out hearts.png"})
-final class SampleCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class SampleCommand extends BundleCommand {
     @Parameters(index = "0", paramLabel = "BUNDLE", description = "Bundle directory or BUNDLE.zip.")
     Path bundle;
 
@@ -52,16 +46,13 @@ final class SampleCommand implements Callable<Integer> {
     @Mixin
     ConditionOptions conditionOptions;
 
-    @Mixin
-    DeviceOption device;
-
     @Override
     public Integer call() {
         if (count < 1 || count > 100_000) {
             throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "-n must be in 1..100000, got " + count);
         }
         String conditionText = null;
-        try (VaeRuntime rt = VaeRuntime.open(bundle, device.parse())) {
+        try (VaeRuntime rt = openRuntime(bundle)) {
             Optional<Condition> c = conditionOptions.resolve(rt);
             float[] y = null;
             if (rt.condition().isPresent()) {
@@ -84,13 +75,13 @@ final class SampleCommand implements Callable<Integer> {
                 x = rt.sample(count, seed, y);
             }
             int cols = columns != null ? columns : (int) Math.ceil(Math.sqrt(count));
-            Files2.writePng(ImageGrid.of(x, rt.imageShape(), count, cols, 2), out);
+            ImageFiles.writePng(ImageGrid.of(x, rt.imageShape(), count, cols, 2), out);
             if (images != null) {
                 int per = rt.imageShape().size();
                 for (int i = 0; i < count; i++) {
                     float[] one = new float[per];
                     System.arraycopy(x, i * per, one, 0, per);
-                    Files2.writePng(one, rt.imageShape(), images.resolve(String.format("sample-%05d.png", i)));
+                    ImageFiles.writePng(one, rt.imageShape(), images.resolve(String.format("sample-%05d.png", i)));
                 }
             }
         }

@@ -39,4 +39,17 @@ class BenchCommandTest {
         assertEquals(5, r.exitCode(), r::toString);
         assertTrue(r.err().contains("cuda"), r::toString);
     }
+
+    @Test
+    void badCountsNameTheirFlags() {
+        CliRun steps = CliRun.of("bench", "--steps", "0", "--no-peer");
+        assertEquals(2, steps.exitCode(), steps::toString);
+        assertEquals("vaeforge: --steps, --batch-size and --latency-iters must be >= 1, --warmup >= 0", steps.err().trim());
+        CliRun batches = CliRun.of("bench", "--recon-batches", "1,0", "--no-peer");
+        assertEquals(2, batches.exitCode(), batches::toString);
+        assertEquals("vaeforge: --recon-batches must be >= 1, got [1, 0]", batches.err().trim());
+        CliRun threads = CliRun.of("bench", "--threads", "-1", "--no-peer");
+        assertEquals(2, threads.exitCode(), threads::toString);
+        assertEquals("vaeforge: --threads must be >= 0, got -1", threads.err().trim());
+    }
 }

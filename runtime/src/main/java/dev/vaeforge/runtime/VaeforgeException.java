@@ -2,40 +2,30 @@ package dev.vaeforge.runtime;
 
 /**
  * The one exception type vaeforge throws for expected failures (bad input, bad bundle, missing
- * device...). The message names the file or value and what was expected; the code lets the CLI map
- * it to an exit status.
+ * device...). The message names the file or value and what was expected; the code says what kind of
+ * failure it is.
  */
 public class VaeforgeException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** What kind of failure, with the CLI's exit code for it. */
+    /** What failed. */
     public enum Code {
-        /** Bad command-line value, config field or input file. */
-        BAD_INPUT(2),
-        /** A bundle that fails verification (hash, signature, version, layout). */
-        BAD_BUNDLE(3),
-        /** A run directory or checkpoint that cannot be used. */
-        BAD_RUN(4),
+        /** A value, config field or input file is not what was expected. */
+        BAD_INPUT,
+        /** A bundle fails verification (hash, signature, version, layout). */
+        BAD_BUNDLE,
+        /** A run directory or checkpoint cannot be used. */
+        BAD_RUN,
         /** The requested device or execution provider is not available. */
-        DEVICE(5),
+        DEVICE,
         /** Exported graphs do not reproduce the trained model. */
-        PARITY(6),
+        PARITY,
         /** Reading or writing files failed. */
-        IO(7),
+        IO,
         /** Training diverged or was stopped. */
-        TRAINING(8),
+        TRAINING,
         /** A trained model contains something the exporter cannot translate. */
-        UNSUPPORTED(9);
-
-        private final int exitCode;
-
-        Code(int exitCode) {
-            this.exitCode = exitCode;
-        }
-
-        public int exitCode() {
-            return exitCode;
-        }
+        UNSUPPORTED
     }
 
     private final Code code;

@@ -11,9 +11,9 @@ import dev.vaeforge.runtime.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** File helpers shared by the commands: read one image for a model, write PNGs atomically. */
-final class Files2 {
-    private Files2() {
+/** Image files for the commands: read one image fitted to a model, write PNGs atomically. */
+final class ImageFiles {
+    private ImageFiles() {
     }
 
     /** Reads {@code file} as CHW floats fitted to {@code shape} by the documented conversion rules. */
