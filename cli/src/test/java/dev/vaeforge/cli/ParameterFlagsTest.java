@@ -57,6 +57,11 @@ class ParameterFlagsTest {
     @Test
     void noParametersLeaveTheMessageAsItIs() {
         assertEquals("steps must be >= 2", ParameterFlags.render("steps must be >= 2", List.of()));
-        assertEquals("a (b) [c] $1 \\ steps", ParameterFlags.render("a (b) [c] $1 \\ steps", List.of("x.y")));
+    }
+
+    @Test
+    void regexCharactersInTheMessageOrTheNameAreLiteral() {
+        assertEquals("--x.y: a (b) [c] $1 \\ steps", ParameterFlags.render("a (b) [c] $1 \\ steps", List.of("x.y")));
+        assertEquals("a (b) [c] $1 \\ --steps", ParameterFlags.render("a (b) [c] $1 \\ steps", List.of("steps")));
     }
 }
