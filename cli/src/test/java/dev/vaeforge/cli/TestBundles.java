@@ -1,5 +1,7 @@
 package dev.vaeforge.cli;
 
+import dev.vaeforge.trainer.family.Architecture;
+
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.vaeforge.exporter.Exporter;
@@ -25,9 +27,7 @@ final class TestBundles {
 
     /** A cvae bundle on shapes' three classes, or on three attributes. */
     static Path cvae(Path out, boolean attributes) {
-        CvaeConfig cfg = new CvaeConfig(1, 16, 4, List.of(8, 8), Likelihood.BERNOULLI, 0,
-                attributes ? ConditionKind.ATTRIBUTES : ConditionKind.LABELS,
-                attributes ? List.of("Smiling", "Eyeglasses", "Male") : List.of("square", "ellipse", "heart"));
+        CvaeConfig cfg = new CvaeConfig(new Architecture(1, 16, 4, List.of(8, 8), Likelihood.BERNOULLI, 0), attributes ? ConditionKind.ATTRIBUTES : ConditionKind.LABELS, attributes ? List.of("Smiling", "Eyeglasses", "Male") : List.of("square", "ellipse", "heart"));
         try (NDManager m = NDManager.newBaseManager()) {
             ConditionalVae cvae = new ConditionalVae(cfg);
             cvae.initialize(m, DataType.FLOAT32, cvae.inputShapes(2));

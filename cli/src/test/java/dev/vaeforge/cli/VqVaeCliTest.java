@@ -67,7 +67,7 @@ class VqVaeCliTest {
         Manifest m = Json.read(bundle.resolve("manifest.json"), Manifest.class);
         assertEquals("vqvae", m.family());
         assertEquals(java.util.Set.of("encoder", "quantizer", "decoder"), m.graphs().keySet());
-        assertEquals(new Manifest.Latent("grid", 4, 4, 4, 16), m.latent());
+        assertEquals(Manifest.Latent.codes(4, 4, 4, 16), m.latent());
         assertEquals("codes-empirical", m.prior().type());
         assertTrue(Files.isRegularFile(bundle.resolve("code_prior.json")));
         assertTrue(m.parity().maxAbsError().values().stream().allMatch(v -> v <= 1e-4), m.parity().toString());

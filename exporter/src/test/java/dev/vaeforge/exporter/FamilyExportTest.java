@@ -1,5 +1,7 @@
 package dev.vaeforge.exporter;
 
+import dev.vaeforge.trainer.family.Architecture;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -47,8 +49,7 @@ class FamilyExportTest {
 
     @Test
     void betaVae() {
-        InMemory p = prepare(new BetaVaeConfig(1, 16, 4, W, Likelihood.BERNOULLI, 0, 4.0,
-                new KlSchedule.Cyclical(4, 0.5, Span.ofEpochs(10)), 0.1), "beta-vae", ENCODER_DECODER);
+        InMemory p = prepare(new BetaVaeConfig(new Architecture(1, 16, 4, W, Likelihood.BERNOULLI, 0), 4.0, new KlSchedule.Cyclical(4, 0.5, Span.ofEpochs(10)), 0.1), "beta-vae", ENCODER_DECODER);
         Manifest m = p.manifest();
         assertNull(m.conditioning());
         exportAndUse(p, null);
@@ -56,7 +57,7 @@ class FamilyExportTest {
 
     @Test
     void capacityVae() {
-        InMemory p = prepare(new CapacityVaeConfig(3, 16, 5, W, Likelihood.GAUSSIAN, 0.2, null, null, null),
+        InMemory p = prepare(new CapacityVaeConfig(new Architecture(3, 16, 5, W, Likelihood.GAUSSIAN, 0.2), null, null, null),
                 "capacity-vae", ENCODER_DECODER);
         Manifest m = p.manifest();
         assertEquals(0.2, m.likelihood().sigma());
@@ -66,8 +67,7 @@ class FamilyExportTest {
 
     @Test
     void cvaeOnLabels() {
-        CvaeConfig c = new CvaeConfig(1, 16, 4, W, Likelihood.BERNOULLI, 0, ConditionKind.LABELS,
-                List.of("square", "ellipse", "heart"));
+        CvaeConfig c = new CvaeConfig(new Architecture(1, 16, 4, W, Likelihood.BERNOULLI, 0), ConditionKind.LABELS, List.of("square", "ellipse", "heart"));
         InMemory p = prepare(c, "cvae", ENCODER_DECODER);
         Manifest m = p.manifest();
         assertEquals(new Manifest.Conditioning("labels", List.of("square", "ellipse", "heart")), m.conditioning());
@@ -79,8 +79,7 @@ class FamilyExportTest {
 
     @Test
     void cvaeOnAttributes() {
-        CvaeConfig c = new CvaeConfig(3, 16, 6, W, Likelihood.BERNOULLI, 0, ConditionKind.ATTRIBUTES,
-                List.of("Smiling", "Eyeglasses", "Male", "Bald"));
+        CvaeConfig c = new CvaeConfig(new Architecture(3, 16, 6, W, Likelihood.BERNOULLI, 0), ConditionKind.ATTRIBUTES, List.of("Smiling", "Eyeglasses", "Male", "Bald"));
         InMemory p = prepare(c, "cvae", ENCODER_DECODER);
         Manifest m = p.manifest();
         assertEquals("attributes", m.conditioning().type());
@@ -90,7 +89,7 @@ class FamilyExportTest {
 
     @Test
     void vaeganWithItsDiscriminator() {
-        VaeGanConfig c = new VaeGanConfig(3, 16, 5, W, Likelihood.BERNOULLI, 0, List.of(8, 16), 1, null, null, null, null);
+        VaeGanConfig c = new VaeGanConfig(new Architecture(3, 16, 5, W, Likelihood.BERNOULLI, 0), List.of(8, 16), 1, null, null, null, null);
         InMemory p = prepare(c, "vaegan", Set.of("encoder", "decoder", "discriminator"));
         Manifest m = p.manifest();
         assertEquals("[x:float32[N,3,16,16]]", m.graphs().get("discriminator").inputs().toString());
@@ -121,7 +120,7 @@ class FamilyExportTest {
 
     @Test
     void aBlockOfAnotherFamilyIsRefused() {
-        CvaeConfig c = new CvaeConfig(1, 16, 4, W, null, 0, null, List.of("a", "b"));
+        CvaeConfig c = new CvaeConfig(new Architecture(1, 16, 4, W, null, 0), null, List.of("a", "b"));
         try (NDManager mgr = NDManager.newBaseManager()) {
             ConvVae vae = new ConvVae(c.architecture());
             vae.initialize(mgr, DataType.FLOAT32, vae.inputShape(2));

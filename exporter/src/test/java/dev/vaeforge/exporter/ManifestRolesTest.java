@@ -1,5 +1,7 @@
 package dev.vaeforge.exporter;
 
+import dev.vaeforge.trainer.family.Architecture;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -44,14 +46,11 @@ class ManifestRolesTest {
     static Stream<Arguments> models() {
         return Stream.of(
                 Arguments.of("vae", new VaeConfig(1, 16, 4, W, Likelihood.BERNOULLI, 0)),
-                Arguments.of("beta-vae", new BetaVaeConfig(1, 16, 4, W, Likelihood.BERNOULLI, 0, 4.0, null, 0)),
-                Arguments.of("capacity-vae", new CapacityVaeConfig(1, 16, 4, W, Likelihood.GAUSSIAN, 0.2, null, null, null)),
-                Arguments.of("cvae", new CvaeConfig(1, 16, 4, W, Likelihood.BERNOULLI, 0, ConditionKind.LABELS,
-                        List.of("a", "b", "c"))),
-                Arguments.of("vqvae", new VqVaeConfig(1, 16, W, Likelihood.BERNOULLI, 0, 16, 4, null, false, null, null,
-                        null)),
-                Arguments.of("vaegan", new VaeGanConfig(1, 16, 4, W, Likelihood.BERNOULLI, 0, null, 1, null, null, null,
-                        null)));
+                Arguments.of("beta-vae", new BetaVaeConfig(new Architecture(1, 16, 4, W, Likelihood.BERNOULLI, 0), 4.0, null, 0)),
+                Arguments.of("capacity-vae", new CapacityVaeConfig(new Architecture(1, 16, 4, W, Likelihood.GAUSSIAN, 0.2), null, null, null)),
+                Arguments.of("cvae", new CvaeConfig(new Architecture(1, 16, 4, W, Likelihood.BERNOULLI, 0), ConditionKind.LABELS, List.of("a", "b", "c"))),
+                Arguments.of("vqvae", new VqVaeConfig(new Architecture(1, 16, 1, W, Likelihood.BERNOULLI, 0), 16, 4, null, false, null, null, null)),
+                Arguments.of("vaegan", new VaeGanConfig(new Architecture(1, 16, 4, W, Likelihood.BERNOULLI, 0), null, 1, null, null, null, null)));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,5 +1,7 @@
 package dev.vaeforge.exporter;
 
+import dev.vaeforge.trainer.family.Architecture;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDManager;
@@ -52,20 +54,17 @@ class OnnxCheckerTest {
             vae.initialize(m, DataType.FLOAT32, vae.inputShape(2));
             writeGraphs(Exporter.prepare(cfg, vae, ExportFixtures.PROVENANCE, Exporter.Options.defaults(), null), out);
             // the cvae's graphs have a second input and a Concat
-            CvaeConfig c = new CvaeConfig(1, 16, 4, List.of(8, 16), Likelihood.BERNOULLI, 0, ConditionKind.LABELS,
-                    List.of("a", "b", "c"));
+            CvaeConfig c = new CvaeConfig(new Architecture(1, 16, 4, List.of(8, 16), Likelihood.BERNOULLI, 0), ConditionKind.LABELS, List.of("a", "b", "c"));
             ConditionalVae cvae = new ConditionalVae(c);
             cvae.initialize(m, DataType.FLOAT32, cvae.inputShapes(2));
             writeGraphs(Exporter.prepare(c, cvae, ExportFixtures.PROVENANCE, Exporter.Options.defaults(), null), cond);
             // the vqvae's quantizer: ReduceSum, MatMul, ArgMin, Gather and an int64 output
-            VqVaeConfig q = new VqVaeConfig(1, 16, List.of(8, 16), Likelihood.BERNOULLI, 0, 16, 4, null, false, null, null,
-                    null);
+            VqVaeConfig q = new VqVaeConfig(new Architecture(1, 16, 1, List.of(8, 16), Likelihood.BERNOULLI, 0), 16, 4, null, false, null, null, null);
             VqVae vq = new VqVae(q);
             vq.initialize(m, DataType.FLOAT32, vq.inputShape(2));
             writeGraphs(Exporter.prepare(q, vq, ExportFixtures.PROVENANCE, Exporter.Options.defaults(), null), vqOut);
             // the vaegan's discriminator: 4x4 stride-2 convolutions and two outputs
-            VaeGanConfig g = new VaeGanConfig(1, 16, 4, List.of(8, 16), Likelihood.BERNOULLI, 0, null, 1, null, null,
-                    null, null);
+            VaeGanConfig g = new VaeGanConfig(new Architecture(1, 16, 4, List.of(8, 16), Likelihood.BERNOULLI, 0), null, 1, null, null, null, null);
             VaeGan gan = new VaeGan(g);
             gan.initialize(m, DataType.FLOAT32, gan.inputShape(2));
             writeGraphs(Exporter.prepare(g, gan, ExportFixtures.PROVENANCE, Exporter.Options.defaults(), null), ganOut);

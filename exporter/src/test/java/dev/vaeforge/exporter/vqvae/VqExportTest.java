@@ -1,5 +1,7 @@
 package dev.vaeforge.exporter.vqvae;
 
+import dev.vaeforge.trainer.family.Architecture;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,7 +44,7 @@ class VqExportTest {
     private static final Map<String, String> META = Map.of("vaeforge.family", "vqvae");
 
     private static VqVaeConfig config(int channels) {
-        return new VqVaeConfig(channels, 16, List.of(8, 16), Likelihood.BERNOULLI, 0, 32, 8, null, false, null, null, null);
+        return new VqVaeConfig(new Architecture(channels, 16, 1, List.of(8, 16), Likelihood.BERNOULLI, 0), 32, 8, null, false, null, null, null);
     }
 
     private static VqVae model(NDManager m, int channels) {

@@ -111,48 +111,6 @@ public record Manifest(
         public boolean codes() {
             return CODES.equals(kind);
         }
-
-        // ---- transitional accessors in the v1 vocabulary; removed once every caller reads the v2 fields ----
-
-        /** @deprecated v1 vocabulary: the Gaussian's size or the code dimension. */
-        @Deprecated
-        @com.fasterxml.jackson.annotation.JsonIgnore
-        public int dim() {
-            return codes() ? codeDim : size();
-        }
-
-        /** @deprecated v1 vocabulary: the code grid's height. */
-        @Deprecated
-        @com.fasterxml.jackson.annotation.JsonIgnore
-        public Integer height() {
-            return codes() ? (int) shape[0] : null;
-        }
-
-        /** @deprecated v1 vocabulary: the code grid's width. */
-        @Deprecated
-        @com.fasterxml.jackson.annotation.JsonIgnore
-        public Integer width() {
-            return codes() ? (int) shape[1] : null;
-        }
-
-        /** @deprecated v1 vocabulary. */
-        @Deprecated
-        public static final String VECTOR = GAUSSIAN;
-        /** @deprecated v1 vocabulary. */
-        @Deprecated
-        public static final String GRID = CODES;
-
-        /** @deprecated v1 vocabulary: a Gaussian vector of {@code dim}. */
-        @Deprecated
-        public Latent(String kind, int dim) {
-            this(GAUSSIAN, new long[] {dim}, null, null, null, null);
-        }
-
-        /** @deprecated v1 vocabulary: a code grid. */
-        @Deprecated
-        public Latent(String kind, int dim, Integer height, Integer width, Integer codebookSize) {
-            this(CODES, new long[] {height, width}, dim, codebookSize, null, null);
-        }
     }
 
     /** What the graphs' {@code y} input means: "labels" (one-hot) or "attributes" (multi-hot), by name. */

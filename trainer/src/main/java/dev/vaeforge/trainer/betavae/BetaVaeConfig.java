@@ -34,18 +34,6 @@ public record BetaVaeConfig(Architecture architecture, Double beta, KlSchedule k
         }
     }
 
-    /**
-     * The architecture's fields, then the family's.
-     *
-     * @deprecated transitional, for callers that still pass the architecture field by field; use
-     *     {@link #BetaVaeConfig(Architecture, Double, KlSchedule, double)}
-     */
-    @Deprecated
-    public BetaVaeConfig(int channels, int imageSize, int latentDim, List<Integer> widths, Likelihood likelihood,
-                         double gaussianSigma, Double beta, KlSchedule klSchedule, double freeBits) {
-        this(new Architecture(channels, imageSize, latentDim, widths, likelihood, gaussianSigma), beta, klSchedule,
-                freeBits);
-    }
 
     /** beta for the optimiser step after {@code step} steps. */
     public double betaAt(long step, int stepsPerEpoch) {

@@ -38,17 +38,6 @@ public record CapacityVaeConfig(Architecture architecture, Double gamma, Double 
         }
     }
 
-    /**
-     * The architecture's fields, then the family's.
-     *
-     * @deprecated transitional, for callers that still pass the architecture field by field
-     */
-    @Deprecated
-    public CapacityVaeConfig(int channels, int imageSize, int latentDim, List<Integer> widths, Likelihood likelihood,
-                             double gaussianSigma, Double gamma, Double capacityMax, Span capacitySpan) {
-        this(new Architecture(channels, imageSize, latentDim, widths, likelihood, gaussianSigma), gamma, capacityMax,
-                capacitySpan);
-    }
 
     /** C for the optimiser step after {@code step} steps: C_max * min(1, step / N). */
     public double capacityAt(long step, int stepsPerEpoch) {

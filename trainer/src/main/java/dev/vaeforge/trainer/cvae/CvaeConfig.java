@@ -27,17 +27,6 @@ public record CvaeConfig(Architecture architecture, ConditionKind conditioning, 
         conditionNames = new ConditionSpec(conditioning, conditionNames).names();
     }
 
-    /**
-     * The architecture's fields, then the family's.
-     *
-     * @deprecated transitional, for callers that still pass the architecture field by field
-     */
-    @Deprecated
-    public CvaeConfig(int channels, int imageSize, int latentDim, List<Integer> widths, Likelihood likelihood,
-                      double gaussianSigma, ConditionKind conditioning, List<String> conditionNames) {
-        this(new Architecture(channels, imageSize, latentDim, widths, likelihood, gaussianSigma), conditioning,
-                conditionNames);
-    }
 
     /** What y holds; A = {@code condition().dim()}. */
     public ConditionSpec condition() {

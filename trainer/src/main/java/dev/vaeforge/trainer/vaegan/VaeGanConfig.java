@@ -71,18 +71,6 @@ public record VaeGanConfig(Architecture architecture, List<Integer> discWidths, 
         }
     }
 
-    /**
-     * The architecture's fields, then the family's.
-     *
-     * @deprecated transitional, for callers that still pass the architecture field by field
-     */
-    @Deprecated
-    public VaeGanConfig(int channels, int imageSize, int latentDim, List<Integer> widths, Likelihood likelihood,
-                        double gaussianSigma, List<Integer> discWidths, Integer featureLayer, Double gamma,
-                        Boolean balance, Double equilibrium, Double margin) {
-        this(new Architecture(channels, imageSize, latentDim, widths, likelihood, gaussianSigma), discWidths,
-                featureLayer, gamma, balance, equilibrium, margin);
-    }
 
     /** Channels, height and width of the discriminator's feature map Dis_l for one image. */
     public long[] featureShape() {

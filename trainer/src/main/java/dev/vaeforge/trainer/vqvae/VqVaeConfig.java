@@ -65,18 +65,6 @@ public record VqVaeConfig(Architecture architecture, Integer codebookSize, Integ
         }
     }
 
-    /**
-     * The architecture's fields but latentDim, then the family's.
-     *
-     * @deprecated transitional, for callers that still pass the architecture field by field
-     */
-    @Deprecated
-    public VqVaeConfig(int channels, int imageSize, List<Integer> widths, Likelihood likelihood, double gaussianSigma,
-                       Integer codebookSize, Integer codeDim, Double commitment, boolean ema, Double emaDecay,
-                       Double emaEpsilon, Integer deadCodeSteps) {
-        this(new Architecture(channels, imageSize, 1, widths, likelihood, gaussianSigma), codebookSize, codeDim,
-                commitment, ema, emaDecay, emaEpsilon, deadCodeSteps);
-    }
 
     @Override
     public String family() {
