@@ -9,11 +9,11 @@ import picocli.CommandLine.Option;
 
 /** --label and --condition: the condition y for a cvae bundle, checked against the bundle's names. */
 final class ConditionOptions {
-    @Option(names = "--label", paramLabel = "INDEX|NAME", description = "cvae bundles conditioned on labels: the class "
+    @Option(names = "--label", paramLabel = "INDEX|NAME", description = "Bundles conditioned on labels: the class "
             + "to use, by index or name (see vaeforge inspect), e.g. --label 2 or --label heart.")
     String label;
 
-    @Option(names = "--condition", paramLabel = "NAME=0|1,...", description = "cvae bundles conditioned on attributes: "
+    @Option(names = "--condition", paramLabel = "NAME=0|1,...", description = "Bundles conditioned on attributes: "
             + "attribute values, e.g. --condition Smiling=1,Eyeglasses=0; attributes not named are 0.")
     String condition;
 
@@ -30,7 +30,7 @@ final class ConditionOptions {
         }
         String flag = label != null ? "--label" : "--condition";
         if (spec.isEmpty()) {
-            throw bad(flag + " applies to cvae bundles only; this is a " + rt.manifest().family()
+            throw bad(flag + " applies to bundles with a condition input only; this is a " + label(rt)
                     + " bundle, which takes no condition");
         }
         if (label != null && condition != null) {
@@ -46,5 +46,11 @@ final class ConditionOptions {
 
     static VaeforgeException bad(String message) {
         return new VaeforgeException(VaeforgeException.Code.BAD_INPUT, message);
+    }
+
+    /** The bundle's family label for messages ("vae"), or "unlabelled" for graphs that carry none. */
+    static String label(VaeRuntime rt) {
+        String f = rt.manifest().family();
+        return f == null || f.isBlank() ? "unlabelled" : f;
     }
 }

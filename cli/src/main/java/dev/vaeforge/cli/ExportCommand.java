@@ -49,7 +49,7 @@ final class ExportCommand implements Callable<Integer> {
             description = "Largest allowed |ONNX Runtime - DJL| on random inputs. Default: ${DEFAULT-VALUE}.")
     double tolerance;
 
-    @Option(names = "--no-code-prior", description = "vqvae: do not fit the empirical code prior on the run's training "
+    @Option(names = "--no-code-prior", description = "Code-grid models: do not fit the empirical code prior on the run's training "
             + "images; the bundle then samples codes uniformly only.")
     boolean noCodePrior;
 

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "interpolate", mixinStandardHelpOptions = true,
         description = {"Encode two images, walk the straight line between their posterior means and decode each step "
                 + "into one strip (both ends included).",
-                "A cvae bundle uses one condition for both images and every step: --label or --condition.",
+                "A conditional bundle uses one condition for both images and every step: --label or --condition.",
                 "Example: vaeforge interpolate bundles/vae --from a.png --to b.png --steps 8 --out strip.png"})
 final class InterpolateCommand extends BundleCommand {
     @Parameters(index = "0", paramLabel = "BUNDLE", description = "Bundle directory or BUNDLE.zip.")
@@ -47,7 +47,7 @@ final class InterpolateCommand extends BundleCommand {
                 ConditionSpec spec = rt.condition().get();
                 Optional<Condition> c = conditionOptions.resolve(rt);
                 if (c.isEmpty() && spec.kind() == ConditionKind.LABELS) {
-                    throw ConditionOptions.bad("this cvae bundle needs --label INDEX|NAME for the interpolation; "
+                    throw ConditionOptions.bad("this " + ConditionOptions.label(rt) + " bundle needs --label INDEX|NAME for the interpolation; "
                             + spec.describe());
                 }
                 y = c.orElseGet(() -> Condition.none(spec)).vector();

@@ -14,11 +14,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "sample", mixinStandardHelpOptions = true,
-        description = {"Decode z ~ N(0, I) (seeded) with the bundle's decoder and write the images as a PNG grid. "
-                + "A cvae bundle decodes with a condition: --label or --condition; without one, a labels bundle cycles "
+        description = {"Decode draws from the bundle's prior (seeded: z ~ N(0, I) for a Gaussian latent, codes for a code grid) and "
+                + "write the images as a PNG grid. "
+                + "A conditional bundle decodes with a condition: --label or --condition; without one, a labels bundle cycles "
                 + "through its classes (sample i gets class i mod K) and an attributes bundle sets no attribute.",
                 "Example: vaeforge sample bundles/vae -n 64 --seed 1 --out samples.png",
-                "Example: vaeforge sample bundles/cvae -n 16 --label heart --out hearts.png"})
+                "Example: vaeforge sample bundles/by-class -n 16 --label heart --out hearts.png"})
 final class SampleCommand extends BundleCommand {
     @Parameters(index = "0", paramLabel = "BUNDLE", description = "Bundle directory or BUNDLE.zip.")
     Path bundle;
@@ -38,7 +39,7 @@ final class SampleCommand extends BundleCommand {
     @Option(names = "--images", paramLabel = "DIR", description = "Also write each sample as DIR/sample-NNNNN.png.")
     Path images;
 
-    @Option(names = "--prior", paramLabel = "uniform|empirical", description = "vqvae: how codes are drawn per grid "
+    @Option(names = "--prior", paramLabel = "uniform|empirical", description = "Code-grid bundles: how codes are drawn per grid "
             + "position: uniformly over the codebook, or from the code distribution of the training set fitted at export "
             + "(code_prior.json). Default: empirical when the bundle has it, else uniform.")
     String prior;
@@ -62,7 +63,7 @@ final class SampleCommand extends BundleCommand {
                         ? "cycling through " + spec.describe() : "no attribute set");
             }
             float[] x;
-            if (rt.quantized()) {
+            if (rt.hasCodes()) {
                 VaeRuntime.CodeSampling codes = prior == null ? rt.defaultCodeSampling() : VaeRuntime.CodeSampling.parse(prior);
                 conditionText = "codes " + codes.name().toLowerCase(java.util.Locale.ROOT);
                 x = rt.sample(count, seed, codes);

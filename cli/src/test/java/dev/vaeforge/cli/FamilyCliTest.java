@@ -215,7 +215,7 @@ class FamilyCliTest {
                 "sample", cvae.toString(), "--label", "5", "--out", png.toString());
         assertFails("--condition: the model is conditioned on labels", "sample", cvae.toString(), "--condition",
                 "Smiling=1", "--out", png.toString());
-        assertFails("--label applies to cvae bundles only; this is a beta-vae bundle", "sample",
+        assertFails("--label applies to bundles with a condition input only; this is a beta-vae bundle", "sample",
                 tmp.resolve("beta-vae").toString(), "--label", "1", "--out", png.toString());
         assertFails("this cvae bundle needs --label", "interpolate", cvae.toString(), "--from", png.toString(), "--to",
                 png.toString(), "--out", png.toString());

@@ -98,7 +98,7 @@ class VqVaeCliTest {
     @Test
     void runtimeReconstructsAndSamplesInRange() {
         try (VaeRuntime rt = VaeRuntime.open(bundle, Device.CPU)) {
-            assertTrue(rt.quantized());
+            assertTrue(rt.hasCodes());
             float[] x = new float[3 * 256];
             for (int i = 0; i < x.length; i++) {
                 x[i] = (i % 7) / 7f;

@@ -114,7 +114,7 @@ class FamilyExportTest {
             }
         }
         try (VaeRuntime rt = VaeRuntime.open(tmp.resolve("vaegan"), Device.CPU, 2)) {
-            assertFalse(rt.quantized());
+            assertFalse(rt.hasCodes());
         }
     }
 

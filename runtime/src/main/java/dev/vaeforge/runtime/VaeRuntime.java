@@ -146,11 +146,6 @@ public final class VaeRuntime implements AutoCloseable {
         return model.codes().isPresent();
     }
 
-    /** Same as {@link #hasCodes()}. */
-    public boolean quantized() {
-        return hasCodes();
-    }
-
     public boolean hasDiscriminator() {
         return model.discriminator().isPresent();
     }

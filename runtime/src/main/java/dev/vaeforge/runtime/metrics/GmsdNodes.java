@@ -3,7 +3,7 @@ package dev.vaeforge.runtime.metrics;
 import dev.vaeforge.runtime.onnx.GraphBuilder;
 
 /**
- * GMSD (Xue et al. 2014, as piq {@code gmsd(data_range=1)}; see ARCHITECTURE.md) as graph nodes over
+ * GMSD (Xue et al. 2014, as piq {@code gmsd(data_range=1)}; see docs/ARCHITECTURE.md) as graph nodes over
  * block tensors. Pooling comes first, then the gray mix, then Prewitt: all three are linear and act
  * per plane or per pixel, so the order does not change the result, and the gray mix and the gradients
  * then touch a quarter of the pixels (and a third of the planes for RGB).

@@ -4,7 +4,7 @@ import dev.vaeforge.runtime.data.ImageShape;
 
 /**
  * Per-image MSE, PSNR and BCE of float CHW images in [0, 1], and KL of diagonal Gaussian posteriors
- * against N(0, I) (definitions in ARCHITECTURE.md, Metrics). Plain Java, accumulated in double: these
+ * against N(0, I) (definitions in docs/ARCHITECTURE.md, Metrics). Plain Java, accumulated in double: these
  * are single passes over the data, so a graph would only add copies.
  */
 public final class PixelMetrics {

@@ -1,7 +1,7 @@
 package dev.vaeforge.runtime.metrics;
 
 /**
- * The constants that pin SSIM and GMSD to their reference implementations (ARCHITECTURE.md, Metrics).
+ * The constants that pin SSIM and GMSD to their reference implementations (docs/ARCHITECTURE.md, Metrics).
  * Graphs and the plain-Java references read them from here, so the two cannot drift apart.
  */
 public final class QualityConstants {

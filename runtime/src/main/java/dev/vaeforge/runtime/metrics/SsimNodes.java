@@ -3,7 +3,7 @@ package dev.vaeforge.runtime.metrics;
 import dev.vaeforge.runtime.onnx.GraphBuilder;
 
 /**
- * SSIM (Wang et al. 2004, the scikit-image gaussian setting; see ARCHITECTURE.md) as graph nodes over
+ * SSIM (Wang et al. 2004, the scikit-image gaussian setting; see docs/ARCHITECTURE.md) as graph nodes over
  * block tensors. Two choices keep it fast and accurate in float32:
  *
  * <ul>

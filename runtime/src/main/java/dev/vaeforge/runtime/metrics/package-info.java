@@ -1,5 +1,5 @@
 /**
- * Evaluation metrics (definitions: ARCHITECTURE.md, Metrics).
+ * Evaluation metrics (definitions: docs/ARCHITECTURE.md, Metrics).
  *
  * <ul>
  *   <li>{@link dev.vaeforge.runtime.metrics.PixelMetrics}: MSE, PSNR, BCE and KL per image, plain Java

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * PNGs are read with javax.imageio on purpose, independent of the product's image reader.
  */
 class ReferencePairsTest {
-    /** The README's float32 target; the acceptance bound in ARCHITECTURE.md is 1e-4. */
+    /** The README's float32 target; the acceptance bound in docs/ARCHITECTURE.md is 1e-4. */
     private static final double GRAPH_TOL = 1e-5;
     private static final double RELATIVE_TOL = 1e-6;
 

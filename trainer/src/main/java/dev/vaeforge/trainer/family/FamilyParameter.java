@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * @param name lower-case words joined by '-', unique across all families
  * @param type the value's type
  * @param label the value's placeholder in help, e.g. "B" (null for a {@link Type#SWITCH})
- * @param description what it does, starting with the family ("beta-vae: ...")
+ * @param description what it does, starting with the family's id and a colon, as help lists it
  * @param defaultText the default in words ("4", "the whole run ({epochs} epochs)"), or null for none shown
  */
 public record FamilyParameter(String name, Type type, String label, String description, String defaultText) {

@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param total the family's objective (the negative ELBO for a VAE; recon + beta * KL for a beta-VAE)
  * @param terms scalar batch means by name, in logging order: "reconstruction" (-log p(x|z) summed over
  *     pixels and channels), "kl" (KL(q(z|x) || p(z)) summed over latent dimensions, the true KL before
- *     any free-bits floor), family terms ("vq", vaegan's "discLoss", ...)
+ *     any free-bits floor), and the family's own terms under names it chooses
  * @param tensors optional non-scalar values by name: {@link #KL_PER_DIM} [D] (KL of each latent dimension,
  *     mean over the batch: dimensions near 0 carry no information), {@link #CODES} [N, h, w] int64 (the
  *     codebook index of every latent position); absent where a family has none
