@@ -71,8 +71,8 @@ class FamilyContractTest {
     @Test
     void theRegistryListsEveryFamilyOnceWithItsOwnConfigType() {
         assertEquals(FamilyRegistry.all().size(), FamilyRegistry.ids().size());
-        assertEquals(List.of("vae", "beta-vae", "capacity-vae", "cvae", "vqvae", "vaegan"), FamilyRegistry.ids(),
-                "the six families of today, in help order");
+        assertTrue(FamilyRegistry.ids().containsAll(List.of("vae", "beta-vae", "capacity-vae", "cvae", "vqvae", "vaegan")),
+                "today's six families stay registered: " + FamilyRegistry.ids());
         for (Family<?> f : FamilyRegistry.all()) {
             assertEquals(f, FamilyRegistry.get(f.id()));
             assertFalse(f.summary().isBlank(), f.id());
