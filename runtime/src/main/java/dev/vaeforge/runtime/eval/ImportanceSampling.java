@@ -1,0 +1,151 @@
+package dev.vaeforge.runtime.eval;
+
+import java.util.Random;
+
+/**
+ * Importance-sampled log-likelihood of a Gaussian-latent model with its encoder as proposal (Burda et
+ * al. 2016): for each image, S draws z_s ~ q(z|x) = N(mu, diag exp(logvar)), log weights
+ * log w_s = log p(x|z_s) + log p(z_s) − log q(z_s|x), and log p(x) ≈ log (1/S) Σ_s w_s, computed
+ * with log-sum-exp. With the same draws the ELBO is the mean of log w_s, which is never above the
+ * estimate (Jensen). The Monte-Carlo standard error of the estimate is the delta method's
+ * sd(w) / (sqrt(S) mean(w)).
+ *
+ * <p>Draws are seeded per image (seed and the image's index), so an image's estimate does not depend on
+ * how the data was batched; decoding runs in chunks of at most {@code maxLatents} latents, so memory is
+ * bounded whatever S.
+ */
+public final class ImportanceSampling {
+    private static final double LOG_2PI = Math.log(2 * Math.PI);
+
+    /** The model's decoder: pixel means (or probabilities) of {@code n} latents [n, d]. */
+    @FunctionalInterface
+    public interface Decoder {
+        float[] decode(float[] z, int n);
+    }
+
+    /** log p(x|z) of image {@code x[xOffset ..]} given the decoder output {@code mean[offset ..]}. */
+    @FunctionalInterface
+    public interface PixelLikelihood {
+        double logProbability(float[] x, int xOffset, float[] mean, int offset, int size);
+    }
+
+    /** log p(z) of latent {@code z[offset .. offset + d)} under the prior. */
+    @FunctionalInterface
+    public interface PriorDensity {
+        double logProbability(float[] z, int offset, int d);
+    }
+
+    /** The standard normal prior N(0, I). */
+    public static final PriorDensity STANDARD_NORMAL = (z, offset, d) -> {
+        double s = 0;
+        for (int j = offset; j < offset + d; j++) {
+            s += z[j] * (double) z[j];
+        }
+        return -0.5 * (s + d * LOG_2PI);
+    };
+
+    /**
+     * Per image: the estimate of log p(x) in nats, its standard error, and the ELBO of the same draws.
+     */
+    public record Estimate(double[] logLikelihood, double[] standardError, double[] elbo, int samples) {
+    }
+
+    private final int samples;
+    private final long seed;
+    private final int maxLatents;
+
+    /**
+     * @param samples S >= 1 draws per image
+     * @param seed the draws of image i come from {@code new Random(seed * 1_000_003 + i)}
+     * @param maxLatents the most latents decoded at once (>= 1)
+     */
+    public ImportanceSampling(int samples, long seed, int maxLatents) {
+        if (samples < 1) {
+            throw new IllegalArgumentException("samples must be >= 1, got " + samples);
+        }
+        if (maxLatents < 1) {
+            throw new IllegalArgumentException("maxLatents must be >= 1, got " + maxLatents);
+        }
+        this.samples = samples;
+        this.seed = seed;
+        this.maxLatents = maxLatents;
+    }
+
+    /**
+     * @param x {@code n} images of {@code per} values each
+     * @param mu posterior means [n, d]
+     * @param logvar posterior log-variances [n, d]
+     * @param firstIndex the index of image 0 in its dataset (seeds its draws)
+     */
+    public Estimate estimate(float[] x, int n, int per, float[] mu, float[] logvar, int d, int firstIndex,
+                             Decoder decoder, PixelLikelihood likelihood, PriorDensity prior) {
+        double[][] logW = new double[n][samples];
+        Random[] rngs = new Random[n];
+        for (int i = 0; i < n; i++) {
+            rngs[i] = new Random(seed * 1_000_003L + firstIndex + i);
+        }
+        int perChunk = Math.max(1, Math.min(samples, maxLatents / Math.max(1, n)));
+        int imagesPerChunk = Math.min(n, Math.max(1, maxLatents / perChunk));
+        for (int i0 = 0; i0 < n; i0 += imagesPerChunk) {
+            int images = Math.min(imagesPerChunk, n - i0);
+            for (int s0 = 0; s0 < samples; s0 += perChunk) {
+                int draws = Math.min(perChunk, samples - s0);
+                int m = images * draws;
+                float[] z = new float[m * d];
+                double[] logQ = new double[m];
+                for (int i = 0; i < images; i++) {
+                    Random r = rngs[i0 + i];
+                    for (int s = 0; s < draws; s++) {
+                        int row = i * draws + s;
+                        double lq = 0;
+                        for (int j = 0; j < d; j++) {
+                            int k = (i0 + i) * d + j;
+                            double e = r.nextGaussian();
+                            z[row * d + j] = (float) (mu[k] + Math.exp(0.5 * logvar[k]) * e);
+                            lq += e * e + logvar[k];
+                        }
+                        logQ[row] = -0.5 * (lq + d * LOG_2PI);
+                    }
+                }
+                float[] mean = decoder.decode(z, m);
+                for (int i = 0; i < images; i++) {
+                    for (int s = 0; s < draws; s++) {
+                        int row = i * draws + s;
+                        logW[i0 + i][s0 + s] = likelihood.logProbability(x, (i0 + i) * per, mean, row * per, per)
+                                + prior.logProbability(z, row * d, d) - logQ[row];
+                    }
+                }
+            }
+        }
+        double[] ll = new double[n];
+        double[] se = new double[n];
+        double[] elbo = new double[n];
+        for (int i = 0; i < n; i++) {
+            double[] w = logW[i];
+            double max = Double.NEGATIVE_INFINITY;
+            double total = 0;
+            for (double v : w) {
+                max = Math.max(max, v);
+                total += v;
+            }
+            double sum = 0;
+            double squares = 0;
+            for (double v : w) {
+                double e = Math.exp(v - max);
+                sum += e;
+                squares += e * e;
+            }
+            double meanW = sum / samples;
+            ll[i] = max + Math.log(meanW);
+            elbo[i] = total / samples;
+            double var = Math.max(0, squares / samples - meanW * meanW);
+            se[i] = samples > 1 ? Math.sqrt(var * samples / (samples - 1) / samples) / meanW : Double.NaN;
+        }
+        return new Estimate(ll, se, elbo, samples);
+    }
+
+    /** Nats per image as bits per dimension: nats / (dimensions · ln 2). */
+    public static double bitsPerDimension(double nats, int dimensions) {
+        return nats / (dimensions * Math.log(2));
+    }
+}
