@@ -71,6 +71,12 @@ final class EvaluateCommand extends BundleCommand {
     @Option(names = "--samples", defaultValue = "1000", description = "Prior samples for the generation metrics (0 = none). Default: ${DEFAULT-VALUE}.")
     int samples;
 
+    @Option(names = "--nll-samples", defaultValue = "0", paramLabel = "S", description = "Estimate -log p(x) of every "
+            + "image by importance sampling with S draws from the encoder (Burda et al. 2016): nll (nats), bpd (bits per "
+            + "dimension) and nll_se; bundles with a Gaussian latent. 0 = off; 500 is a common choice. Default: "
+            + "${DEFAULT-VALUE}.")
+    int nllSamples;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the prior samples and of the ELBO's posterior draw. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -87,7 +93,8 @@ final class EvaluateCommand extends BundleCommand {
 
     @Override
     public Integer call() throws IOException {
-        EvalSettings settings = new EvalSettings(limit, batchSize, MetricName.parseList(metrics, "metrics"), samples, seed);
+        EvalSettings settings = new EvalSettings(limit, batchSize, MetricName.parseList(metrics, "metrics"), samples, seed,
+                nllSamples);
         Device dev = device.parse();
         checkDistinctNames();
         if (Files.exists(out) && !overwrite) {
@@ -115,6 +122,9 @@ final class EvaluateCommand extends BundleCommand {
     private EvaluationResult evaluateOne(Path bundle, Path target, EvalSettings settings, Device dev, Lpips lp) throws IOException {
         try (VaeRuntime rt = openRuntime(bundle)) {
             ImageDataset ds;
+            // the bundle decides which metrics apply before any data is read
+            Evaluator ev = new Evaluator(rt, settings, lp, dev,
+                    new EvalProgressBar(spec.commandLine().getErr(), ProgressBar.isTerminal(), bundle.getFileName().toString()));
             Split split = dataOptions.split();
             try {
                 // a bundle conditioned on labels reads folder datasets' classes from their sub-folders
@@ -129,8 +139,6 @@ final class EvaluateCommand extends BundleCommand {
             EvaluationResult.DatasetRef ref = new EvaluationResult.DatasetRef(data,
                     split == null ? null : split.name().toLowerCase(java.util.Locale.ROOT), ds.description(),
                     ds.fingerprint(), ds.size());
-            Evaluator ev = new Evaluator(rt, settings, lp, dev,
-                    new EvalProgressBar(spec.commandLine().getErr(), ProgressBar.isTerminal(), bundle.getFileName().toString()));
             java.util.Set<MetricName> columns = java.util.EnumSet.copyOf(settings.metrics());
             if (lp == null) {
                 columns.remove(MetricName.LPIPS);

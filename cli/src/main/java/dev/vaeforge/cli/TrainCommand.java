@@ -260,7 +260,7 @@ final class TrainCommand implements Callable<Integer> {
         Architecture architecture = new Architecture(shape.channels(), shape.height(), latentDim, w, lik, gaussianSigma);
         ModelConfig modelConfig;
         try {
-            modelConfig = family.configure(architecture, values, new FamilyContext(dataset, epochs));
+            modelConfig = family.configure(architecture, values, new FamilyContext(dataset, epochs, batchSize));
         } catch (VaeforgeException e) {
             throw ParameterFlags.asFlags(e);
         }

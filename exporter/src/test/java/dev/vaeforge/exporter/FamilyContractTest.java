@@ -144,7 +144,7 @@ class FamilyContractTest {
 
     private static ModelConfig configure(Family<?> family, ArrayDataset data) {
         Architecture arch = new Architecture(1, SIZE, 3, List.of(8, 16), Likelihood.BERNOULLI, 0);
-        return family.configure(arch, ParameterValues.none(), new FamilyContext(data, EPOCHS));
+        return family.configure(arch, ParameterValues.none(), new FamilyContext(data, EPOCHS, 16));
     }
 
     private static ArrayDataset data() {

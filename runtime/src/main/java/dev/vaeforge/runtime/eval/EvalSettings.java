@@ -12,9 +12,23 @@ import java.util.Set;
  * @param metrics which metrics to compute
  * @param samples prior samples for the generation metrics (0 = none)
  * @param seed seed of the prior samples and of the ELBO's posterior sample
+ * @param nllSamples importance samples per image for the NLL (0 = off: the likelihood metrics are left
+ *     out of {@code metrics})
  */
-public record EvalSettings(Integer limit, int batchSize, Set<MetricName> metrics, int samples, long seed) {
+public record EvalSettings(Integer limit, int batchSize, Set<MetricName> metrics, int samples, long seed,
+                           int nllSamples) {
+    public static final int MAX_NLL_SAMPLES = 100_000;
+
+    /** Without the importance-sampled likelihood. */
+    public EvalSettings(Integer limit, int batchSize, Set<MetricName> metrics, int samples, long seed) {
+        this(limit, batchSize, metrics, samples, seed, 0);
+    }
+
     public EvalSettings {
+        if (nllSamples < 0 || nllSamples > MAX_NLL_SAMPLES) {
+            throw VaeforgeException.badParameter("nll-samples must be in 0.." + MAX_NLL_SAMPLES + ", got " + nllSamples,
+                    "nll-samples");
+        }
         if (limit != null && limit < 1) {
             throw VaeforgeException.badParameter("limit must be >= 1, got " + limit, "limit");
         }
@@ -25,6 +39,9 @@ public record EvalSettings(Integer limit, int batchSize, Set<MetricName> metrics
             throw VaeforgeException.badParameter("samples must be >= 0, got " + samples, "samples");
         }
         metrics = metrics.isEmpty() ? EnumSet.noneOf(MetricName.class) : EnumSet.copyOf(metrics);
+        if (nllSamples == 0) {
+            metrics.removeAll(MetricName.LIKELIHOOD);
+        }
     }
 
     public boolean has(MetricName m) {

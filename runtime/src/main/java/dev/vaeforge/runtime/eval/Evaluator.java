@@ -39,6 +39,8 @@ import java.util.Random;
 public final class Evaluator {
     static final int GRID_IMAGES = 16;
     static final int SAMPLE_GRID = 64;
+    /** Latents decoded at once by the NLL, per image of a batch: bounds its memory whatever nll-samples. */
+    static final int NLL_LATENTS_PER_BATCH_IMAGE = 4;
 
     private final VaeRuntime rt;
     private final EvalSettings settings;
@@ -146,7 +148,12 @@ public final class Evaluator {
                 notComputed.put(k.id(), noKl);
             }
         }
-        return new EvalSettings(settings.limit(), settings.batchSize(), m, settings.samples(), settings.seed());
+        if (settings.nllSamples() > 0 && (noKl != null || !prior.closedFormKl())) {
+            throw VaeforgeException.badParameter("nll-samples applies to bundles with a Gaussian latent and a "
+                    + "standard-normal prior; " + noKl, "nll-samples");
+        }
+        return new EvalSettings(settings.limit(), settings.batchSize(), m, settings.samples(), settings.seed(),
+                settings.nllSamples());
     }
 
     /**
@@ -206,6 +213,9 @@ public final class Evaluator {
                 v.put(MetricName.ELBO, elbo(x, y, post, kl, batch.from()));
             }
         }
+        if (post != null && settings.nllSamples() > 0) {
+            likelihood(x, y, post, batch.from(), v);
+        }
         double[] mse = v.get(MetricName.MSE);
         double[] ssim = v.get(MetricName.SSIM);
         if (!settings.has(MetricName.MSE)) {
@@ -246,6 +256,49 @@ public final class Evaluator {
             out[i] = logp - kl[i];
         }
         return out;
+    }
+
+    /**
+     * Importance-sampled -log p(x) of each image ({@link ImportanceSampling}: the encoder's q(z|x) as
+     * proposal, draws seeded by (seed, image index)), in nats and bits per dimension, with its standard error.
+     */
+    private void likelihood(float[] x, float[] y, Posterior post, int firstIndex, Map<MetricName, double[]> v) {
+        int per = rt.imageShape().size();
+        int a = y == null ? 0 : y.length / post.n();
+        Manifest.Likelihood lik = rt.manifest().likelihood();
+        ImportanceSampling.PixelLikelihood logp = "gaussian".equals(lik.type())
+                ? (xs, xo, mean, o, size) -> LogLikelihood.gaussian(xs, xo, mean, o, size, lik.sigma())
+                : LogLikelihood::bernoulli;
+        ImportanceSampling.Decoder decoder = (z, images, draws, first) -> {
+            float[] rows = null;
+            if (y != null) {
+                rows = new float[images * draws * a];
+                for (int i = 0; i < images; i++) {
+                    for (int s = 0; s < draws; s++) {
+                        System.arraycopy(y, (first + i) * a, rows, (i * draws + s) * a, a);
+                    }
+                }
+            }
+            return rt.decode(z, rows, images * draws);
+        };
+        ImportanceSampling.Estimate e = new ImportanceSampling(settings.nllSamples(), settings.seed(),
+                NLL_LATENTS_PER_BATCH_IMAGE * settings.batchSize()).estimate(x, post.n(), per, post.mu(), post.logvar(),
+                post.dim(), firstIndex, decoder, logp, ImportanceSampling.STANDARD_NORMAL);
+        double[] nll = new double[post.n()];
+        double[] bpd = new double[post.n()];
+        for (int i = 0; i < nll.length; i++) {
+            nll[i] = -e.logLikelihood()[i];
+            bpd[i] = ImportanceSampling.bitsPerDimension(nll[i], per);
+        }
+        putIf(v, MetricName.NLL, nll);
+        putIf(v, MetricName.BPD, bpd);
+        putIf(v, MetricName.NLL_SE, e.standardError());
+    }
+
+    private void putIf(Map<MetricName, double[]> v, MetricName m, double[] values) {
+        if (settings.has(m)) {
+            v.put(m, values);
+        }
     }
 
     /**
@@ -348,6 +401,13 @@ public final class Evaluator {
             m.put("elbo", "single-sample Monte Carlo estimate in nats per image: log p(x|z) - KL(q(z|x) || "
                     + prior.notation() + ") with one z ~ q(z|x) seeded by (seed, image index); log p(x|z) is the bundle's "
                     + rt.manifest().likelihood().type() + " log-likelihood summed over pixels and channels");
+        }
+        if (settings.nllSamples() > 0) {
+            m.put("nll", "-log p(x) by importance sampling (Burda et al. 2016) in nats per image and bits per dimension: "
+                    + settings.nllSamples() + " draws per image from the encoder's q(z|x) as proposal, seeded by (seed, "
+                    + "image index), log-mean-exp of log p(x|z) + log p(z) - log q(z|x) with p(z) = " + prior.notation()
+                    + "; never below the ELBO of the same draws; nll_se is each image's Monte-Carlo standard error "
+                    + "(delta method)");
         }
         m.put("generation", prior.description() + " seeded; each decoded sample x_g is compared with "
                 + head.sampleCheckText());

@@ -17,10 +17,14 @@ import java.util.Random;
 public final class ImportanceSampling {
     private static final double LOG_2PI = Math.log(2 * Math.PI);
 
-    /** The model's decoder: pixel means (or probabilities) of {@code n} latents [n, d]. */
+    /**
+     * The model's decoder: pixel means (or probabilities) of {@code images * draws} latents [rows, d], row
+     * {@code i * draws + s} holding draw s of image {@code firstImage + i} (a conditional model decodes
+     * each row with its image's condition).
+     */
     @FunctionalInterface
     public interface Decoder {
-        float[] decode(float[] z, int n);
+        float[] decode(float[] z, int images, int draws, int firstImage);
     }
 
     /** log p(x|z) of image {@code x[xOffset ..]} given the decoder output {@code mean[offset ..]}. */
@@ -107,7 +111,7 @@ public final class ImportanceSampling {
                         logQ[row] = -0.5 * (lq + d * LOG_2PI);
                     }
                 }
-                float[] mean = decoder.decode(z, m);
+                float[] mean = decoder.decode(z, images, draws, i0);
                 for (int i = 0; i < images; i++) {
                     for (int s = 0; s < draws; s++) {
                         int row = i * draws + s;

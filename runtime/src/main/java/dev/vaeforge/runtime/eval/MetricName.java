@@ -9,7 +9,16 @@ import java.util.stream.Collectors;
 
 /** The metrics `vaeforge evaluate` knows, as named on the command line and in metrics.json. */
 public enum MetricName {
-    BCE, MSE, PSNR, KL, ELBO, SSIM, GMSD, LPIPS;
+    BCE, MSE, PSNR, KL, ELBO, SSIM, GMSD, LPIPS,
+    /** -log p(x) by importance sampling, nats per image (only with nll-samples > 0). */
+    NLL,
+    /** The same in bits per dimension. */
+    BPD,
+    /** The Monte-Carlo standard error of each image's NLL, nats. */
+    NLL_SE;
+
+    /** The importance-sampled likelihood metrics, computed only when nll-samples > 0. */
+    public static final Set<MetricName> LIKELIHOOD = EnumSet.of(NLL, BPD, NLL_SE);
 
     /** Metrics that compare an image with another image, so they also apply to generation. */
     public static final Set<MetricName> PAIRWISE = EnumSet.of(MSE, PSNR, SSIM, GMSD, LPIPS);

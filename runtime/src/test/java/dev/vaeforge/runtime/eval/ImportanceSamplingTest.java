@@ -18,7 +18,8 @@ class ImportanceSamplingTest {
     private static final double[] B = {0.1, -0.2, 0.4};
     private static final double SIGMA = 0.5;
 
-    private static final ImportanceSampling.Decoder LINEAR = (z, n) -> {
+    private static final ImportanceSampling.Decoder LINEAR = (z, images, draws, first) -> {
+        int n = images * draws;
         float[] out = new float[n * P];
         for (int i = 0; i < n; i++) {
             for (int p = 0; p < P; p++) {
@@ -32,7 +33,7 @@ class ImportanceSamplingTest {
         return out;
     };
     private static final ImportanceSampling.PixelLikelihood GAUSSIAN =
-            (x, xo, mean, o, size) -> LogLikelihood.gaussian(shift(x, xo, size), shift(mean, o, size), 0, size, SIGMA);
+            (x, xo, mean, o, size) -> LogLikelihood.gaussian(x, xo, mean, o, size, SIGMA);
 
     @Test
     void convergesToTheClosedFormMarginalWithinThreeStandardErrors() {
@@ -192,10 +193,6 @@ class ImportanceSamplingTest {
             c[i] = a[i].clone();
         }
         return c;
-    }
-
-    private static float[] shift(float[] a, int off, int size) {
-        return slice(a, off, size);
     }
 
     private static float[] slice(float[] a, int off, int size) {

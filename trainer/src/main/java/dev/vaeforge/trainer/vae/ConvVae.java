@@ -17,12 +17,19 @@ import dev.vaeforge.trainer.family.Architecture;
 /**
  * The VAE block: x -> [logits, mu, logvar]. While training z = mu + exp(logvar / 2) * eps with
  * eps ~ N(0, I) from the engine's seeded generator; in inference z = mu (posterior mean).
+ *
+ * <p>With {@code samples} K >= 1 (importance-weighted objectives) the block draws K latents per image in
+ * training and in inference alike and returns [logits, mu, logvar, z, eps]: z and eps are [K*N, D] and
+ * logits [K*N, C, H, W], row k*N + i holding draw k of image i. The parameters are the same as the
+ * plain block's, so both export alike.
  */
 public final class ConvVae extends AbstractBlock {
     private static final byte VERSION = 1;
     private final VaeConfig config;
     private final ConvEncoder encoder;
     private final SequentialBlock decoder;
+    /** Draws per image for an importance-weighted objective; 0 for the plain VAE's one draw in training. */
+    private final int samples;
 
     /** The plain VAE's block around an architecture (beta-vae and capacity-vae use it too). */
     public ConvVae(Architecture architecture) {
@@ -30,8 +37,20 @@ public final class ConvVae extends AbstractBlock {
     }
 
     public ConvVae(VaeConfig config) {
+        this(config, 0);
+    }
+
+    /**
+     * @param samples K >= 1 latent draws per image, always, with z and eps among the outputs; 0 for the
+     *     plain VAE
+     */
+    public ConvVae(VaeConfig config, int samples) {
         super(VERSION);
+        if (samples < 0) {
+            throw new IllegalArgumentException("samples must be >= 0, got " + samples);
+        }
         this.config = config;
+        this.samples = samples;
         this.encoder = addChildBlock("encoder", new ConvEncoder(config.widths(), config.latentDim()));
         this.decoder = addChildBlock("decoder",
                 ConvDecoder.build(config.widths(), config.channels(), config.bottleneckSize()));
@@ -60,6 +79,14 @@ public final class ConvVae extends AbstractBlock {
         NDList stats = encoder.forward(ps, inputs, training, params);
         NDArray mu = stats.get(0);
         NDArray logvar = stats.get(1);
+        if (samples > 0) {
+            long n = mu.getShape().get(0);
+            NDArray eps = mu.getManager().randomNormal(new Shape(samples * n, mu.getShape().get(1)));
+            NDArray std = Scalars.mul(logvar, 0.5).exp();
+            NDArray z = mu.tile(new long[] {samples, 1}).add(std.tile(new long[] {samples, 1}).mul(eps));
+            NDArray logits = decoder.forward(ps, new NDList(z), training, params).singletonOrThrow();
+            return new NDList(logits, mu, logvar, z, eps);
+        }
         NDArray z = mu;
         if (training) {
             NDArray eps = mu.getManager().randomNormal(mu.getShape());
@@ -79,6 +106,10 @@ public final class ConvVae extends AbstractBlock {
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         long n = inputShapes[0].get(0);
         Shape latent = new Shape(n, config.latentDim());
+        if (samples > 0) {
+            Shape draws = new Shape(samples * n, config.latentDim());
+            return new Shape[] {inputShape(samples * n), latent, latent, draws, draws};
+        }
         return new Shape[] {inputShape(n), latent, latent};
     }
 }

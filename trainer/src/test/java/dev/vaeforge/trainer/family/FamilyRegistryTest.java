@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** The registry's contract, for every registered family: ids, parameters, configs and their JSON. */
 class FamilyRegistryTest {
     static final Architecture A = new Architecture(1, 16, 4, List.of(8, 16), Likelihood.BERNOULLI, 0);
-    static final FamilyContext CONTEXT = new FamilyContext(TinyShapes.dataset(12, 1), 3);
+    static final FamilyContext CONTEXT = new FamilyContext(TinyShapes.dataset(12, 1), 3, 4);
 
     @Test
     void listsTheFamiliesAndRefusesAnUnknownIdByParameter() {
