@@ -191,4 +191,13 @@ class VqVaeCliTest {
         assertEquals(2, interp.exitCode(), interp.toString());
         assertTrue(interp.err().contains("no posterior q(z|x)"), interp.toString());
     }
+
+    @Test
+    void theImportanceSampledLikelihoodIsRefusedForACodeGrid() {
+        CliRun r = CliRun.of("evaluate", bundle.toString(), "--data", DATA, "--nll-samples", "10", "--out",
+                tmp.resolve("nll").toString());
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("--nll-samples applies to bundles with a Gaussian latent"), r.toString());
+        assertTrue(!java.nio.file.Files.exists(tmp.resolve("nll")), "nothing written");
+    }
 }

@@ -26,7 +26,18 @@ public record EvaluationResult(
         Throughput throughput,
         Map<String, String> versions,
         Map<String, String> files,
-        CodeUsage codes) {
+        CodeUsage codes,
+        LatentUsage latent) {
+
+    /** The metrics without latent usage (older files, and tests). */
+    public EvaluationResult(String format, int formatVersion, boolean complete, String createdAt, BundleRef bundle,
+                            DatasetRef dataset, SettingsRef settings, Map<String, RunningStats.Summary> reconstruction,
+                            Map<String, RunningStats.Summary> generation, Map<String, String> notComputed,
+                            Map<String, String> estimation, Throughput throughput, Map<String, String> versions,
+                            Map<String, String> files, CodeUsage codes) {
+        this(format, formatVersion, complete, createdAt, bundle, dataset, settings, reconstruction, generation,
+                notComputed, estimation, throughput, versions, files, codes, null);
+    }
 
     /** The metrics without code usage (every latent but a grid of codes). */
     public EvaluationResult(String format, int formatVersion, boolean complete, String createdAt, BundleRef bundle,
@@ -43,6 +54,14 @@ public record EvaluationResult(
      * over all grid positions of all images, and the number of codes used at least once, of K.
      */
     public record CodeUsage(double perplexity, int codesUsed, int codebookSize, long positions, String prior) {
+    }
+
+    /**
+     * A Gaussian latent: how many of its {@code dims} dimensions are active, i.e. whose posterior mean varies
+     * across the evaluated images by more than {@code threshold} (Cov_x E_q[z_d] > 0.01, Burda et al. 2016);
+     * {@code variance} is that variance per dimension.
+     */
+    public record LatentUsage(int dims, int activeUnits, double threshold, java.util.List<Double> variance) {
     }
 
     public static final String FORMAT = "vaeforge-evaluation";

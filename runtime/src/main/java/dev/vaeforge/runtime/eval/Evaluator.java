@@ -39,6 +39,8 @@ import java.util.Random;
 public final class Evaluator {
     static final int GRID_IMAGES = 16;
     static final int SAMPLE_GRID = 64;
+    /** Burda et al.'s criterion for an active latent dimension: Cov_x E_q[z_d] above this. */
+    static final double ACTIVE_UNIT_THRESHOLD = 0.01;
     /** Latents decoded at once by the NLL, per image of a batch: bounds its memory whatever nll-samples. */
     static final int NLL_LATENTS_PER_BATCH_IMAGE = 4;
 
@@ -51,6 +53,8 @@ public final class Evaluator {
     private final Map<String, String> inapplicable = new LinkedHashMap<>();
     /** A code-grid latent: how often each code was picked over the evaluated images; null for the others. */
     private final long[] codeCounts;
+    /** A Gaussian latent: each dimension's posterior means over the evaluated images; null for the others. */
+    private RunningStats[] meanStats;
     /** What generation samples are drawn from: the bundle's own prior. */
     private final Prior prior;
 
@@ -116,7 +120,7 @@ public final class Evaluator {
                             dataset.fingerprint(), n), settingsRef(),
                     summaries(rec), settings.samples() > 0 ? summaries(gen) : null, notComputed, estimation(),
                     new EvaluationResult.Throughput(n, recSeconds, n / recSeconds, settings.samples(), genSeconds),
-                    versions(), out.fileNames(settings.samples() > 0), codeUsage());
+                    versions(), out.fileNames(settings.samples() > 0), codeUsage(), latentUsage());
             out.finish(result);
             return result;
         } catch (InterruptedException e) {
@@ -212,6 +216,9 @@ public final class Evaluator {
             if (settings.has(MetricName.ELBO)) {
                 v.put(MetricName.ELBO, elbo(x, y, post, kl, batch.from()));
             }
+        }
+        if (post != null) {
+            addMeans(post);
         }
         if (post != null && settings.nllSamples() > 0) {
             likelihood(x, y, post, batch.from(), v);
@@ -371,6 +378,37 @@ public final class Evaluator {
     }
 
     /** A code-grid latent: the code usage over every grid position of the evaluated images; null for the others. */
+    private synchronized void addMeans(Posterior post) {
+        if (meanStats == null) {
+            meanStats = new RunningStats[post.dim()];
+            for (int d = 0; d < meanStats.length; d++) {
+                meanStats[d] = new RunningStats();
+            }
+        }
+        for (int i = 0; i < post.n(); i++) {
+            for (int d = 0; d < post.dim(); d++) {
+                meanStats[d].add(post.mu()[i * post.dim() + d]);
+            }
+        }
+    }
+
+    /** Active units (Burda et al. 2016): dimensions whose posterior mean has a variance over the images above 0.01. */
+    private synchronized EvaluationResult.LatentUsage latentUsage() {
+        if (meanStats == null) {
+            return null;
+        }
+        java.util.List<Double> variance = new java.util.ArrayList<>();
+        int active = 0;
+        for (RunningStats s : meanStats) {
+            double std = s.summary().std();
+            variance.add(std * std);
+            if (std * std > ACTIVE_UNIT_THRESHOLD) {
+                active++;
+            }
+        }
+        return new EvaluationResult.LatentUsage(meanStats.length, active, ACTIVE_UNIT_THRESHOLD, variance);
+    }
+
     private EvaluationResult.CodeUsage codeUsage() {
         if (codeCounts == null) {
             return null;

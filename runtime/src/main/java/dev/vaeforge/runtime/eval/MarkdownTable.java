@@ -26,6 +26,14 @@ public final class MarkdownTable {
             sb.append('\n');
         }
         sb.append("ELBO: ").append(r.estimation().get("elbo")).append(".\n");
+        if (r.estimation().containsKey("nll")) {
+            sb.append("NLL: ").append(r.estimation().get("nll")).append(".\n");
+        }
+        if (r.latent() != null) {
+            sb.append("Active units: ").append(r.latent().activeUnits()).append(" of ").append(r.latent().dims())
+                    .append(" latent dimensions (variance of the posterior mean over the images > ")
+                    .append(r.latent().threshold()).append(").\n");
+        }
         return sb.toString();
     }
 

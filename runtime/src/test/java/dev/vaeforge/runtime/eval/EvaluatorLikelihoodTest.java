@@ -43,6 +43,10 @@ class EvaluatorLikelihoodTest {
         assertTrue(r.estimation().get("nll").contains("64 draws per image"), r.estimation().get("nll"));
         List<String> header = List.of(Files.readAllLines(tmp.resolve("e").resolve(EvalOutputs.CSV)).get(0).split(","));
         assertTrue(header.containsAll(List.of("nll", "bpd", "nll_se")), header.toString());
+        assertEquals(3, r.latent().dims());
+        assertEquals(r.latent().variance().stream().filter(v -> v > 0.01).count(), r.latent().activeUnits());
+        String md = Files.readString(tmp.resolve("e").resolve(EvalOutputs.MARKDOWN));
+        assertTrue(md.contains("| NLL ↓ |") && md.contains("Active units: "), md);
     }
 
     @Test
