@@ -34,7 +34,6 @@ public record BetaVaeConfig(Architecture architecture, Double beta, KlSchedule k
         }
     }
 
-
     /** beta for the optimiser step after {@code step} steps. */
     public double betaAt(long step, int stepsPerEpoch) {
         return klSchedule.beta(beta, step, stepsPerEpoch);
@@ -45,23 +44,4 @@ public record BetaVaeConfig(Architecture architecture, Double beta, KlSchedule k
         return FAMILY;
     }
 
-    public int channels() {
-        return architecture.channels();
-    }
-
-    public int imageSize() {
-        return architecture.imageSize();
-    }
-
-    public int latentDim() {
-        return architecture.latentDim();
-    }
-
-    public List<Integer> widths() {
-        return architecture.widths();
-    }
-
-    public double gaussianSigma() {
-        return architecture.gaussianSigma();
-    }
 }

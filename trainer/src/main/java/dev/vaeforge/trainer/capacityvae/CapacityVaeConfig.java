@@ -38,7 +38,6 @@ public record CapacityVaeConfig(Architecture architecture, Double gamma, Double 
         }
     }
 
-
     /** C for the optimiser step after {@code step} steps: C_max * min(1, step / N). */
     public double capacityAt(long step, int stepsPerEpoch) {
         return capacityMax * Math.min(1.0, (double) step / capacitySpan.steps(stepsPerEpoch));
@@ -49,23 +48,4 @@ public record CapacityVaeConfig(Architecture architecture, Double gamma, Double 
         return FAMILY;
     }
 
-    public int channels() {
-        return architecture.channels();
-    }
-
-    public int imageSize() {
-        return architecture.imageSize();
-    }
-
-    public int latentDim() {
-        return architecture.latentDim();
-    }
-
-    public List<Integer> widths() {
-        return architecture.widths();
-    }
-
-    public double gaussianSigma() {
-        return architecture.gaussianSigma();
-    }
 }

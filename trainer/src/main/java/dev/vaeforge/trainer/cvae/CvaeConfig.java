@@ -27,7 +27,6 @@ public record CvaeConfig(Architecture architecture, ConditionKind conditioning, 
         conditionNames = new ConditionSpec(conditioning, conditionNames).names();
     }
 
-
     /** What y holds; A = {@code condition().dim()}. */
     public ConditionSpec condition() {
         return new ConditionSpec(conditioning, conditionNames);
@@ -38,23 +37,4 @@ public record CvaeConfig(Architecture architecture, ConditionKind conditioning, 
         return FAMILY;
     }
 
-    public int channels() {
-        return architecture.channels();
-    }
-
-    public int imageSize() {
-        return architecture.imageSize();
-    }
-
-    public int latentDim() {
-        return architecture.latentDim();
-    }
-
-    public List<Integer> widths() {
-        return architecture.widths();
-    }
-
-    public double gaussianSigma() {
-        return architecture.gaussianSigma();
-    }
 }

@@ -27,4 +27,31 @@ public interface ModelConfig {
     default Likelihood likelihood() {
         return architecture().likelihood();
     }
+
+    // the architecture's fields, so that callers need not spell out architecture() (records need not repeat them)
+
+    default int channels() {
+        return architecture().channels();
+    }
+
+    default int imageSize() {
+        return architecture().imageSize();
+    }
+
+    default int latentDim() {
+        return architecture().latentDim();
+    }
+
+    default java.util.List<Integer> widths() {
+        return architecture().widths();
+    }
+
+    default double gaussianSigma() {
+        return architecture().gaussianSigma();
+    }
+
+    /** Spatial size after the last encoder stage. */
+    default int bottleneckSize() {
+        return architecture().bottleneckSize();
+    }
 }

@@ -47,10 +47,6 @@ public record IwaeConfig(Architecture architecture, Integer samples, String esti
         return new VaeConfig(architecture);
     }
 
-    public int latentDim() {
-        return architecture.latentDim();
-    }
-
     public boolean dreg() {
         return DREG.equals(estimator);
     }

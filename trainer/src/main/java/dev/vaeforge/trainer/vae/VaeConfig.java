@@ -29,28 +29,4 @@ public record VaeConfig(Architecture architecture) implements ModelConfig {
         return FAMILY;
     }
 
-    public int channels() {
-        return architecture.channels();
-    }
-
-    public int imageSize() {
-        return architecture.imageSize();
-    }
-
-    public int latentDim() {
-        return architecture.latentDim();
-    }
-
-    public List<Integer> widths() {
-        return architecture.widths();
-    }
-
-    public double gaussianSigma() {
-        return architecture.gaussianSigma();
-    }
-
-    /** Spatial size after the last encoder stage. */
-    public int bottleneckSize() {
-        return architecture.bottleneckSize();
-    }
 }

@@ -71,7 +71,6 @@ public record VaeGanConfig(Architecture architecture, List<Integer> discWidths, 
         }
     }
 
-
     /** Channels, height and width of the discriminator's feature map Dis_l for one image. */
     public long[] featureShape() {
         int size = architecture.imageSize() >> featureLayer;
@@ -83,23 +82,4 @@ public record VaeGanConfig(Architecture architecture, List<Integer> discWidths, 
         return FAMILY;
     }
 
-    public int latentDim() {
-        return architecture.latentDim();
-    }
-
-    public int channels() {
-        return architecture.channels();
-    }
-
-    public int imageSize() {
-        return architecture.imageSize();
-    }
-
-    public List<Integer> widths() {
-        return architecture.widths();
-    }
-
-    public double gaussianSigma() {
-        return architecture.gaussianSigma();
-    }
 }

@@ -65,7 +65,6 @@ public record VqVaeConfig(Architecture architecture, Integer codebookSize, Integ
         }
     }
 
-
     @Override
     public String family() {
         return FAMILY;
@@ -76,19 +75,4 @@ public record VqVaeConfig(Architecture architecture, Integer codebookSize, Integ
         return architecture.bottleneckSize();
     }
 
-    public int channels() {
-        return architecture.channels();
-    }
-
-    public int imageSize() {
-        return architecture.imageSize();
-    }
-
-    public List<Integer> widths() {
-        return architecture.widths();
-    }
-
-    public double gaussianSigma() {
-        return architecture.gaussianSigma();
-    }
 }

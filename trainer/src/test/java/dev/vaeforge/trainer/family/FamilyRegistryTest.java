@@ -25,15 +25,16 @@ class FamilyRegistryTest {
 
     @Test
     void listsTheFamiliesAndRefusesAnUnknownIdByParameter() {
-        assertEquals(List.of("vae", "beta-vae", "capacity-vae", "cvae", "vqvae", "vaegan"), FamilyRegistry.ids());
+        assertEquals(List.of("vae", "beta-vae", "capacity-vae", "cvae", "vqvae", "vaegan"), FamilyRegistry.ids().subList(0, 6),
+                "today's families first, in help order");
         for (Family<?> f : FamilyRegistry.all()) {
             assertSame(f, FamilyRegistry.get(f.id()));
             assertFalse(f.summary().isBlank(), f.id());
             assertTrue(f.configType().isRecord(), f.id());
         }
         VaeforgeException e = assertThrows(VaeforgeException.class, () -> FamilyRegistry.get("gan"));
-        assertEquals("model: unknown model family 'gan', expected one of vae, beta-vae, capacity-vae, cvae, vqvae, "
-                + "vaegan", e.getMessage());
+        assertEquals("model: unknown model family 'gan', expected one of " + String.join(", ", FamilyRegistry.ids()),
+                e.getMessage());
         assertEquals(List.of("model"), e.parameters());
         assertEquals(VaeforgeException.Code.BAD_INPUT, e.code());
     }
