@@ -1,0 +1,150 @@
+package dev.vaeforge.runtime.eval;
+
+import dev.vaeforge.runtime.VaeRuntime;
+import dev.vaeforge.runtime.bundle.Manifest;
+import dev.vaeforge.runtime.model.Prior;
+import dev.vaeforge.runtime.ops.Posterior;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The metrics read from each image's Gaussian posterior q(z|x): the KL against the prior, the
+ * single-sample ELBO, the importance-sampled NLL ({@link ImportanceSampling}) with its bits per
+ * dimension and standard error, and over all images the active units (Burda et al. 2016).
+ */
+final class PosteriorMetrics {
+    /** Burda et al.'s criterion for an active latent dimension: Cov_x E_q[z_d] above this. */
+    static final double ACTIVE_UNIT_THRESHOLD = 0.01;
+    /** Latents decoded at once by the NLL, per image of a batch: bounds its memory whatever nll-samples. */
+    static final int NLL_LATENTS_PER_BATCH_IMAGE = 4;
+
+    private final VaeRuntime rt;
+    private final EvalSettings settings;
+    private final Prior prior;
+    /** Each dimension's posterior means over the evaluated images. */
+    private RunningStats[] meanStats;
+
+    PosteriorMetrics(VaeRuntime rt, EvalSettings settings) {
+        this.rt = rt;
+        this.settings = settings;
+        this.prior = rt.prior();
+    }
+
+    /** Adds the batch's values of the requested metrics to {@code v} (per image) and its means to the active units. */
+    void add(float[] x, float[] y, Posterior post, int firstIndex, Map<MetricName, double[]> v) {
+        if (settings.has(MetricName.KL) || settings.has(MetricName.ELBO)) {
+            double[] kl = prior.kl(post);
+            if (settings.has(MetricName.KL)) {
+                v.put(MetricName.KL, kl);
+            }
+            if (settings.has(MetricName.ELBO)) {
+                v.put(MetricName.ELBO, elbo(x, y, post, kl, firstIndex));
+            }
+        }
+        addMeans(post);
+        if (settings.nllSamples() > 0) {
+            likelihood(x, y, post, firstIndex, v);
+        }
+    }
+
+    /** Single-sample Monte Carlo ELBO: log p(x|z) - KL with one z ~ q(z|x), seeded by (seed, image index). */
+    private double[] elbo(float[] x, float[] y, Posterior post, double[] kl, int firstIndex) {
+        int n = post.n();
+        int d = post.dim();
+        float[] z = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            Random r = new Random(settings.seed() * 1_000_003L + firstIndex + i);
+            for (int j = 0; j < d; j++) {
+                int k = i * d + j;
+                z[k] = (float) (post.mu()[k] + Math.exp(0.5 * post.logvar()[k]) * r.nextGaussian());
+            }
+        }
+        float[] p = rt.decode(z, y, n);
+        int per = rt.imageShape().size();
+        Manifest.Likelihood lik = rt.manifest().likelihood();
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            double logp = "gaussian".equals(lik.type())
+                    ? LogLikelihood.gaussian(x, p, i * per, per, lik.sigma())
+                    : LogLikelihood.bernoulli(x, p, i * per, per);
+            out[i] = logp - kl[i];
+        }
+        return out;
+    }
+
+    /**
+     * Importance-sampled -log p(x) of each image ({@link ImportanceSampling}: the encoder's q(z|x) as
+     * proposal, draws seeded by (seed, image index)), in nats and bits per dimension, with its standard error.
+     */
+    private void likelihood(float[] x, float[] y, Posterior post, int firstIndex, Map<MetricName, double[]> v) {
+        int per = rt.imageShape().size();
+        int a = y == null ? 0 : y.length / post.n();
+        Manifest.Likelihood lik = rt.manifest().likelihood();
+        ImportanceSampling.PixelLikelihood logp = "gaussian".equals(lik.type())
+                ? (xs, xo, mean, o, size) -> LogLikelihood.gaussian(xs, xo, mean, o, size, lik.sigma())
+                : LogLikelihood::bernoulli;
+        ImportanceSampling.Decoder decoder = (z, images, draws, first) -> {
+            float[] rows = null;
+            if (y != null) {
+                rows = new float[images * draws * a];
+                for (int i = 0; i < images; i++) {
+                    for (int s = 0; s < draws; s++) {
+                        System.arraycopy(y, (first + i) * a, rows, (i * draws + s) * a, a);
+                    }
+                }
+            }
+            return rt.decode(z, rows, images * draws);
+        };
+        ImportanceSampling.Estimate e = new ImportanceSampling(settings.nllSamples(), settings.seed(),
+                NLL_LATENTS_PER_BATCH_IMAGE * settings.batchSize()).estimate(x, post.n(), per, post.mu(), post.logvar(),
+                post.dim(), firstIndex, decoder, logp, ImportanceSampling.STANDARD_NORMAL);
+        double[] nll = new double[post.n()];
+        double[] bpd = new double[post.n()];
+        for (int i = 0; i < nll.length; i++) {
+            nll[i] = -e.logLikelihood()[i];
+            bpd[i] = ImportanceSampling.bitsPerDimension(nll[i], per);
+        }
+        putIf(v, MetricName.NLL, nll);
+        putIf(v, MetricName.BPD, bpd);
+        putIf(v, MetricName.NLL_SE, e.standardError());
+    }
+
+    private void putIf(Map<MetricName, double[]> v, MetricName m, double[] values) {
+        if (settings.has(m)) {
+            v.put(m, values);
+        }
+    }
+
+    private synchronized void addMeans(Posterior post) {
+        if (meanStats == null) {
+            meanStats = new RunningStats[post.dim()];
+            for (int d = 0; d < meanStats.length; d++) {
+                meanStats[d] = new RunningStats();
+            }
+        }
+        for (int i = 0; i < post.n(); i++) {
+            for (int d = 0; d < post.dim(); d++) {
+                meanStats[d].add(post.mu()[i * post.dim() + d]);
+            }
+        }
+    }
+
+    /** Active units (Burda et al. 2016): dimensions whose posterior mean has a variance over the images above 0.01. */
+    synchronized EvaluationResult.LatentUsage latentUsage() {
+        if (meanStats == null) {
+            return null;
+        }
+        List<Double> variance = new ArrayList<>();
+        int active = 0;
+        for (RunningStats s : meanStats) {
+            double std = s.summary().std();
+            variance.add(std * std);
+            if (std * std > ACTIVE_UNIT_THRESHOLD) {
+                active++;
+            }
+        }
+        return new EvaluationResult.LatentUsage(meanStats.length, active, ACTIVE_UNIT_THRESHOLD, variance);
+    }
+}
