@@ -98,6 +98,7 @@ public final class BenchReport {
         }
         table.row("sample (ORT)", s.batchSize(), runtime.sampleImagesPerSecond(), flops.sampleFlops(), torchSample());
         table.row("SSIM+GMSD (ORT)", runtime.qualityBatch(), runtime.qualityImagesPerSecond(), 0, null);
+        table.row("NLL S=" + runtime.nllSamples() + " (ORT)", RuntimeBench.NLL_BATCH, runtime.nllImagesPerSecond(), 0, null);
         table.latency(runtime.latencyP50Ms(), runtime.latencyP99Ms(), torch == null ? null
                 : new double[] {torch.path("latency_ms_p50").asDouble(), torch.path("latency_ms_p99").asDouble()});
         o.println();
@@ -159,6 +160,8 @@ public final class BenchReport {
         results.put("sample_images_per_s", runtime.sampleImagesPerSecond());
         results.put("ssim_gmsd_images_per_s", runtime.qualityImagesPerSecond());
         results.put("ssim_gmsd_batch", runtime.qualityBatch());
+        results.put("nll_images_per_s", runtime.nllImagesPerSecond());
+        results.put("nll_samples", runtime.nllSamples());
         return results;
     }
 

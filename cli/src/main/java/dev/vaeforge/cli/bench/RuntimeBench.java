@@ -1,5 +1,7 @@
 package dev.vaeforge.cli.bench;
 
+import dev.vaeforge.runtime.eval.ImportanceSampling;
+import dev.vaeforge.runtime.ops.Posterior;
 import dev.vaeforge.runtime.VaeRuntime;
 import dev.vaeforge.runtime.data.ImageShape;
 import dev.vaeforge.runtime.metrics.ImageQualityMetrics;
@@ -19,13 +21,17 @@ import java.util.Random;
 public final class RuntimeBench {
     /** Batch of the SSIM+GMSD figure. */
     static final int QUALITY_BATCH = 64;
+    /** Images and importance samples per image of the NLL figure (evaluate --nll-samples 500). */
+    static final int NLL_BATCH = 16;
+    static final int NLL_SAMPLES = 500;
 
     /**
      * @param reconstruct images/s by batch size, in --recon-batches order
      * @param spinningB64 batch-64 reconstruction with ORT's intra-op spinning on; null when not measured
      */
     public record Result(Map<String, Double> reconstruct, Double spinningB64, double latencyP50Ms, double latencyP99Ms,
-            double sampleImagesPerSecond, double qualityImagesPerSecond, int qualityBatch) {
+            double sampleImagesPerSecond, double qualityImagesPerSecond, int qualityBatch, double nllImagesPerSecond,
+            int nllSamples) {
     }
 
     private final BenchSettings settings;
@@ -50,6 +56,7 @@ public final class RuntimeBench {
         double p50;
         double p99;
         double sampleRate;
+        double nllRate;
         try (VaeRuntime rt = VaeRuntime.open(bundle, device, maxBatch)) {
             for (int b : settings.reconBatches()) {
                 float[] xb = uniform(rnd, b * shape.size());
@@ -70,6 +77,7 @@ public final class RuntimeBench {
             p99 = lat[Math.min(lat.length - 1, (int) (lat.length * 0.99))];
             long[] seed = {1};
             sampleRate = throughput.perSecond(() -> rt.sample(batchSize, seed[0]++), batchSize);
+            nllRate = nllImagesPerSecond(rt, rnd, shape);
         }
         // the same reconstruction with ONNX Runtime's intra-op spinning on (ORT's own default; ours is
         // off), side by side, so the choice of default stays measured
@@ -97,7 +105,20 @@ public final class RuntimeBench {
             evalRate = throughput.perSecond(() -> q.quality(a, c, eb, shape), eb);
         }
         memory.endPhase("evaluate");
-        return new Result(Collections.unmodifiableMap(recon), spin64, p50, p99, sampleRate, evalRate, eb);
+        return new Result(Collections.unmodifiableMap(recon), spin64, p50, p99, sampleRate, evalRate, eb, nllRate,
+                NLL_SAMPLES);
+    }
+
+    /** Images/s of the importance-sampled NLL as evaluate computes it (encoder, then S draws decoded in chunks). */
+    private double nllImagesPerSecond(VaeRuntime rt, Random rnd, ImageShape shape) throws Exception {
+        float[] x = uniform(rnd, NLL_BATCH * shape.size());
+        ImportanceSampling is = new ImportanceSampling(NLL_SAMPLES, 1, 4 * settings.batchSize());
+        ImportanceSampling.PixelLikelihood lik = ImportanceSampling.of(rt.manifest().likelihood());
+        return throughput.perSecond(() -> {
+            Posterior q = rt.encode(x, NLL_BATCH);
+            is.estimate(x, NLL_BATCH, shape.size(), q.mu(), q.logvar(), q.dim(), 0,
+                    (z, images, draws, first) -> rt.decode(z, images * draws), lik, ImportanceSampling.STANDARD_NORMAL);
+        }, NLL_BATCH);
     }
 
     static float[] uniform(Random rnd, int n) {

@@ -39,6 +39,15 @@ public final class ImportanceSampling {
         double logProbability(float[] z, int offset, int d);
     }
 
+    /** log p(x|z) of a bundle's likelihood: Bernoulli on probabilities, or Gaussian with its fixed sigma. */
+    public static PixelLikelihood of(dev.vaeforge.runtime.bundle.Manifest.Likelihood likelihood) {
+        if ("gaussian".equals(likelihood.type())) {
+            double sigma = likelihood.sigma();
+            return (x, xo, mean, o, size) -> LogLikelihood.gaussian(x, xo, mean, o, size, sigma);
+        }
+        return LogLikelihood::bernoulli;
+    }
+
     /** The standard normal prior N(0, I). */
     public static final PriorDensity STANDARD_NORMAL = (z, offset, d) -> {
         double s = 0;

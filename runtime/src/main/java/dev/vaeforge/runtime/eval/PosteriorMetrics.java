@@ -81,10 +81,7 @@ final class PosteriorMetrics {
     private void likelihood(float[] x, float[] y, Posterior post, int firstIndex, Map<MetricName, double[]> v) {
         int per = rt.imageShape().size();
         int a = y == null ? 0 : y.length / post.n();
-        Manifest.Likelihood lik = rt.manifest().likelihood();
-        ImportanceSampling.PixelLikelihood logp = "gaussian".equals(lik.type())
-                ? (xs, xo, mean, o, size) -> LogLikelihood.gaussian(xs, xo, mean, o, size, lik.sigma())
-                : LogLikelihood::bernoulli;
+        ImportanceSampling.PixelLikelihood logp = ImportanceSampling.of(rt.manifest().likelihood());
         ImportanceSampling.Decoder decoder = (z, images, draws, first) -> {
             float[] rows = null;
             if (y != null) {
