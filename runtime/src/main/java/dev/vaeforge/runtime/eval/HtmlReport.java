@@ -57,6 +57,11 @@ final class HtmlReport {
         curves(h, r);
         h.append("<section><h2>How these numbers were computed</h2><dl>");
         r.estimation().forEach((k, v) -> h.append("<dt>").append(esc(k)).append("</dt><dd>").append(esc(v)).append("</dd>"));
+        if (r.latent() != null) {
+            h.append("<dt>active units</dt><dd>").append(r.latent().activeUnits()).append(" of ").append(r.latent().dims())
+                    .append(" latent dimensions: the variance of the posterior mean over the images exceeds ")
+                    .append(r.latent().threshold()).append(" (Burda et al. 2016)</dd>");
+        }
         h.append("</dl></section><section><h2>Provenance</h2><dl>");
         h.append("<dt>bundle</dt><dd><code>").append(esc(r.bundle().path())).append("</code> (id ").append(esc(r.bundle().id()))
                 .append(", manifest sha256 <code>").append(esc(r.bundle().manifestSha256().substring(0, 16))).append("…</code>)</dd>");

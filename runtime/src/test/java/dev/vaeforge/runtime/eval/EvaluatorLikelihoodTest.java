@@ -47,6 +47,8 @@ class EvaluatorLikelihoodTest {
         assertEquals(r.latent().variance().stream().filter(v -> v > 0.01).count(), r.latent().activeUnits());
         String md = Files.readString(tmp.resolve("e").resolve(EvalOutputs.MARKDOWN));
         assertTrue(md.contains("| NLL ↓ |") && md.contains("Active units: "), md);
+        String html = Files.readString(tmp.resolve("e").resolve(EvalOutputs.REPORT));
+        assertTrue(html.contains("active units") && html.contains("NLL"), "the report shows the NLL and the active units");
     }
 
     @Test
