@@ -70,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
 
         String data = "shapes:n=" + images + ",size=" + imageSize;
         ImageDataset dataset = DatasetResolver.open(data, DatasetOptions.defaults());
-        VaeConfig model = new VaeConfig(1, imageSize, latentDim, TrainCommand.defaultWidths(imageSize),
+        VaeConfig model = new VaeConfig(1, imageSize, latentDim, ArchitectureOptions.defaultWidths(imageSize),
                 Likelihood.BERNOULLI, 0);
         TrainConfig config = TrainConfig.builder(model, data).optEpochs(epochs).optBatchSize(64).optSeed(seed).build();
         o.printf("[1/4] training a VAE (widths %s, latent %d) on %s with DJL%n", model.widths(), latentDim,

@@ -12,7 +12,6 @@ import dev.vaeforge.trainer.family.FamilyContext;
 import dev.vaeforge.trainer.family.FamilyRegistry;
 import dev.vaeforge.trainer.family.ModelConfig;
 import dev.vaeforge.trainer.family.ParameterValues;
-import dev.vaeforge.trainer.model.Likelihood;
 import dev.vaeforge.trainer.run.DatasetInfo;
 import dev.vaeforge.trainer.run.RunDirectory;
 import dev.vaeforge.trainer.run.TrainingRun;
@@ -75,13 +74,6 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "64", description = "Batch size. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--latent-dim", defaultValue = "10", description = "Latent dimension D. Default: ${DEFAULT-VALUE}.")
-    int latentDim;
-
-    @Option(names = "--widths", split = ",", paramLabel = "W", description = "Encoder channel widths, one per "
-            + "stride-2 stage (the decoder mirrors them). Default: 32,32,64,64 (64x64 images).")
-    List<Integer> widths;
-
     @Option(names = "--image-size", paramLabel = "PX", description = "Model image size (square). Default: the dataset's "
             + "(shapes: 64; folders: the first image's, or this size with --resize).")
     Integer imageSize;
@@ -89,13 +81,6 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--channels", paramLabel = "1|3", description = "Image channels; default: the dataset's (with"
             + " --image-size alone: shapes as generated, idx 1, others 3).")
     Integer channels;
-
-    @Option(names = "--likelihood", defaultValue = "bernoulli", paramLabel = "bernoulli|gaussian",
-            description = "Decoder likelihood. Default: ${DEFAULT-VALUE}.")
-    String likelihood;
-
-    @Option(names = "--gaussian-sigma", defaultValue = "0.1", description = "Fixed std of the Gaussian likelihood. Default: ${DEFAULT-VALUE}.")
-    double gaussianSigma;
 
     @Option(names = {"--lr", "--learning-rate"}, defaultValue = "1e-3", description = "Adam learning rate. Default: ${DEFAULT-VALUE}.")
     double learningRate;
@@ -130,6 +115,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-nan-retries", defaultValue = "3", paramLabel = "N", description = "How many faults skip or "
             + "rollback may handle before the run stops. Default: ${DEFAULT-VALUE}.")
     int maxNanRetries;
+
+    @Mixin
+    ArchitectureOptions architectureOptions;
 
     @Mixin
     InputOptions input;
@@ -234,7 +222,7 @@ final class TrainCommand implements Callable<Integer> {
         } catch (VaeforgeException e) {
             throw ParameterFlags.asFlags(e);
         }
-        Likelihood lik = Likelihood.parse(likelihood);
+        architectureOptions.check();
         ImageShape requested = requestedShape();
         if (limit != null && limit < 2) {
             throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--limit must be >= 2, got " + limit);
@@ -256,8 +244,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--data " + data + " has " + shape.height() + "x"
                     + shape.width() + " images; models are square: pass --image-size N --resize");
         }
-        List<Integer> w = widths != null ? widths : defaultWidths(shape.height());
-        Architecture architecture = new Architecture(shape.channels(), shape.height(), latentDim, w, lik, gaussianSigma);
+        Architecture architecture = architectureOptions.architecture(shape);
         ModelConfig modelConfig;
         try {
             modelConfig = family.configure(architecture, values, new FamilyContext(dataset, epochs, batchSize));
@@ -309,13 +296,4 @@ final class TrainCommand implements Callable<Integer> {
         return new ImageShape(c, size, size);
     }
 
-    /** Four stride-2 stages for 64 px and up, fewer for small images (a 4x4 or larger bottleneck). */
-    static List<Integer> defaultWidths(int size) {
-        List<Integer> all = List.of(32, 32, 64, 64);
-        int stages = 0;
-        while (stages < all.size() && (size >> (stages + 1)) >= 4 && size % (1 << (stages + 1)) == 0) {
-            stages++;
-        }
-        return all.subList(0, Math.max(1, stages));
-    }
 }

@@ -1,0 +1,48 @@
+package dev.vaeforge.cli;
+
+import dev.vaeforge.runtime.data.ImageShape;
+import dev.vaeforge.trainer.family.Architecture;
+import dev.vaeforge.trainer.model.Likelihood;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * The shared convolutional architecture every family's config contains ({@link Architecture}), as
+ * {@code train} options; the image's channels and size come from the dataset.
+ */
+final class ArchitectureOptions {
+    @Option(names = "--latent-dim", defaultValue = "10", description = "Latent dimension D. Default: ${DEFAULT-VALUE}.")
+    int latentDim;
+
+    @Option(names = "--widths", split = ",", paramLabel = "W", description = "Encoder channel widths, one per "
+            + "stride-2 stage (the decoder mirrors them). Default: 32,32,64,64 (64x64 images).")
+    List<Integer> widths;
+
+    @Option(names = "--likelihood", defaultValue = "bernoulli", paramLabel = "bernoulli|gaussian",
+            description = "Decoder likelihood. Default: ${DEFAULT-VALUE}.")
+    String likelihood;
+
+    @Option(names = "--gaussian-sigma", defaultValue = "0.1", description = "Fixed std of the Gaussian likelihood. Default: ${DEFAULT-VALUE}.")
+    double gaussianSigma;
+
+    /** Refuses an unknown likelihood before any data is read. */
+    void check() {
+        Likelihood.parse(likelihood);
+    }
+
+    /** The architecture for images of {@code shape}: the given widths, or {@link #defaultWidths} of its size. */
+    Architecture architecture(ImageShape shape) {
+        List<Integer> w = widths != null ? widths : defaultWidths(shape.height());
+        return new Architecture(shape.channels(), shape.height(), latentDim, w, Likelihood.parse(likelihood), gaussianSigma);
+    }
+
+    /** Four stride-2 stages for 64 px and up, fewer for small images (a 4x4 or larger bottleneck). */
+    static List<Integer> defaultWidths(int size) {
+        List<Integer> all = List.of(32, 32, 64, 64);
+        int stages = 0;
+        while (stages < all.size() && (size >> (stages + 1)) >= 4 && size % (1 << (stages + 1)) == 0) {
+            stages++;
+        }
+        return all.subList(0, Math.max(1, stages));
+    }
+}
