@@ -230,14 +230,15 @@ class FamilyCliTest {
                 tmp.resolve("e-attrs").toString());
     }
 
-    private static void assertFails(String fragment, String... args) {
+    /** One line on stderr containing {@code fragment}, exit code 2 (also used by the other family CLI tests). */
+    static void assertFails(String fragment, String... args) {
         CliRun r = CliRun.of(args);
         assertEquals(2, r.exitCode(), r.toString());
         assertEquals(1, r.err().strip().lines().count(), "one line on stderr: " + r);
         assertTrue(r.err().contains(fragment), "expected <" + fragment + ">: " + r);
     }
 
-    private static String[] concat(String[]... parts) {
+    static String[] concat(String[]... parts) {
         return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
     }
 }

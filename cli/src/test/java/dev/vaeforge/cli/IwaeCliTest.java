@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static dev.vaeforge.cli.FamilyCliTest.assertFails;
+import static dev.vaeforge.cli.FamilyCliTest.concat;
+
 /**
  * iwae through the CLI: its flags come from its plug-in, out-of-range values and a flag given to
  * another family are one line each; a trained iwae exports as an ordinary Gaussian bundle and
@@ -53,16 +56,5 @@ class IwaeCliTest {
             "--model", "vae", "--iw-samples", "5", "--out", tmp.resolve("c").toString()}, SMALL));
         assertFails("--nll-samples must be in 0..100000, got -1", "evaluate", tmp.resolve("none").toString(), "--data",
                 "shapes", "--nll-samples", "-1", "--out", tmp.resolve("d").toString());
-    }
-
-    private static void assertFails(String fragment, String... args) {
-        CliRun r = CliRun.of(args);
-        assertEquals(2, r.exitCode(), r.toString());
-        assertEquals(1, r.err().strip().lines().count(), "one line on stderr: " + r);
-        assertTrue(r.err().contains(fragment), "expected <" + fragment + ">: " + r);
-    }
-
-    private static String[] concat(String[]... parts) {
-        return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
     }
 }
