@@ -1,5 +1,7 @@
 package dev.vaeforge.cli;
 
+import static dev.vaeforge.cli.FamilyCliTest.assertFails;
+import static dev.vaeforge.cli.FamilyCliTest.concat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,9 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static dev.vaeforge.cli.FamilyCliTest.assertFails;
-import static dev.vaeforge.cli.FamilyCliTest.concat;
 
 /**
  * iwae through the CLI: its flags come from its plug-in, out-of-range values and a flag given to
