@@ -162,7 +162,9 @@ final class HtmlReport {
                 }
             }
         }
-        if (maxX == minX) {
+        // one epoch is one point per curve: drawn as a dot in the middle, the axis saying "1 epoch"
+        boolean single = maxX == minX;
+        if (single) {
             maxX = minX + 1;
         }
         if (!(maxY > minY)) {
@@ -181,21 +183,30 @@ final class HtmlReport {
             s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%s</text>", l - 6, py + 4,
                     tick(y)));
         }
-        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\">epoch %.0f</text>", l, ht - 8, minX));
-        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%.0f</text>", w - rr, ht - 8, maxX));
+        if (single) {
+            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">1 epoch</text>",
+                    l + (w - l - rr) / 2, ht - 8));
+        } else {
+            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\">epoch %.0f</text>", l, ht - 8, minX));
+            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%.0f</text>", w - rr, ht - 8,
+                    maxX));
+        }
         for (int k = 0; k < fields.size(); k++) {
             StringBuilder pts = new StringBuilder();
+            StringBuilder dots = new StringBuilder();
+            String c = COLOURS[k % COLOURS.length];
             for (JsonNode n : rows) {
                 double y = n.path(fields.get(k)).asDouble(Double.NaN);
                 if (!Double.isFinite(y)) {
                     continue;
                 }
-                double px = l + (w - l - rr) * (n.path("epoch").asDouble() - minX) / (maxX - minX);
+                double px = single ? l + (w - l - rr) / 2.0 : l + (w - l - rr) * (n.path("epoch").asDouble() - minX) / (maxX - minX);
                 double py = ht - b - (ht - b - t) * (y - minY) / (maxY - minY);
                 pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", px, py));
+                dots.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>", px, py, c));
             }
-            String c = COLOURS[k % COLOURS.length];
             s.append("<polyline fill=\"none\" stroke=\"").append(c).append("\" stroke-width=\"2\" points=\"").append(pts).append("\"/>");
+            s.append(dots);
             s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"lg\" fill=\"%s\">&#9632; %s</text>",
                     l + 90 * k, 32, c, esc(fields.get(k))));
         }
