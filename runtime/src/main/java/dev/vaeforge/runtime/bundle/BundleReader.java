@@ -17,9 +17,6 @@ import java.nio.file.Path;
  * is one specific message naming the file and the field. The family label is never read.
  */
 public final class BundleReader {
-    /** Format 1's name of the condition input; v2 graphs bind it by {@link TensorRole#CONDITION}. */
-    public static final String Y_INPUT = "y";
-
     private BundleReader() {
     }
 
