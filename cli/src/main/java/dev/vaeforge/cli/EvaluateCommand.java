@@ -77,6 +77,13 @@ final class EvaluateCommand extends BundleCommand {
             + "${DEFAULT-VALUE}.")
     int nllSamples;
 
+    @Option(names = "--surgery-images", defaultValue = "" + EvalSettings.DEFAULT_SURGERY_IMAGES, paramLabel = "K",
+            description = "ELBO surgery (Hoffman & Johnson 2016) of a Gaussian latent: split the mean KL into the mutual "
+            + "information I[x; z] and the marginal KL(q(z) || p(z)) over a seeded subsample of K posteriors, whose "
+            + "mixture is the aggregate posterior (cost grows with K^2; MI cannot exceed log K). 0 = off. Default: "
+            + "${DEFAULT-VALUE}.")
+    int surgeryImages;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the prior samples and of the ELBO's posterior draw. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -94,7 +101,7 @@ final class EvaluateCommand extends BundleCommand {
     @Override
     public Integer call() throws IOException {
         EvalSettings settings = new EvalSettings(limit, batchSize, MetricName.parseList(metrics, "metrics"), samples, seed,
-                nllSamples);
+                nllSamples, surgeryImages);
         Device dev = device.parse();
         checkDistinctNames();
         if (Files.exists(out) && !overwrite) {

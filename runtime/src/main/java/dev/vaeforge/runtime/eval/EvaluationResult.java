@@ -27,7 +27,18 @@ public record EvaluationResult(
         Map<String, String> versions,
         Map<String, String> files,
         CodeUsage codes,
-        LatentUsage latent) {
+        LatentUsage latent,
+        Surgery surgery) {
+
+    /** The metrics without ELBO surgery (older files, and tests). */
+    public EvaluationResult(String format, int formatVersion, boolean complete, String createdAt, BundleRef bundle,
+                            DatasetRef dataset, SettingsRef settings, Map<String, RunningStats.Summary> reconstruction,
+                            Map<String, RunningStats.Summary> generation, Map<String, String> notComputed,
+                            Map<String, String> estimation, Throughput throughput, Map<String, String> versions,
+                            Map<String, String> files, CodeUsage codes, LatentUsage latent) {
+        this(format, formatVersion, complete, createdAt, bundle, dataset, settings, reconstruction, generation,
+                notComputed, estimation, throughput, versions, files, codes, latent, null);
+    }
 
     /** The metrics without latent usage (older files, and tests). */
     public EvaluationResult(String format, int formatVersion, boolean complete, String createdAt, BundleRef bundle,
@@ -62,6 +73,26 @@ public record EvaluationResult(
      * {@code variance} is that variance per dimension.
      */
     public record LatentUsage(int dims, int activeUnits, double threshold, java.util.List<Double> variance) {
+    }
+
+    /**
+     * ELBO surgery (Hoffman and Johnson 2016) over a seeded subsample of the evaluated posteriors: the mean KL
+     * split into the mutual information I_q[x; z] and the marginal KL(q(z) || p(z)), in nats per image.
+     *
+     * @param images         posteriors in the subsample (K), which also form the mixture q(z)
+     * @param ofImages       posteriors evaluated, of which the subsample was drawn
+     * @param klClosedForm   mean closed-form KL over the subsample, where the prior has one (else null)
+     * @param klMonteCarlo   mean of log q(z_i|x_i) - log p(z_i): equals mutualInformation + marginalKl
+     * @param miUpperBound   log K, the largest MI this estimator can return
+     * @param prior          the prior's notation, e.g. "N(0, I)"
+     * @param estimator      how it was computed, in words
+     */
+    public record Surgery(int images, long ofImages, Double klClosedForm, Estimate klMonteCarlo,
+                          Estimate mutualInformation, Estimate marginalKl, double miUpperBound, String prior,
+                          String estimator) {
+        /** A Monte-Carlo mean and its standard error. */
+        public record Estimate(double value, double standardError) {
+        }
     }
 
     public static final String FORMAT = "vaeforge-evaluation";

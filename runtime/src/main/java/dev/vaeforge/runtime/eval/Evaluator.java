@@ -116,7 +116,8 @@ public final class Evaluator {
                             dataset.fingerprint(), n), settingsRef(),
                     summaries(rec), settings.samples() > 0 ? summaries(gen) : null, notComputed, estimation(),
                     new EvaluationResult.Throughput(n, recSeconds, n / recSeconds, settings.samples(), genSeconds),
-                    versions(), out.fileNames(settings.samples() > 0), codeUsage(), posteriorMetrics.latentUsage());
+                    versions(), out.fileNames(settings.samples() > 0), codeUsage(), posteriorMetrics.latentUsage(),
+                    posteriorMetrics.surgery());
             out.finish(result);
             return result;
         } catch (InterruptedException e) {
@@ -153,7 +154,7 @@ public final class Evaluator {
                     + "standard-normal prior; " + noKl, "nll-samples");
         }
         return new EvalSettings(settings.limit(), settings.batchSize(), m, settings.samples(), settings.seed(),
-                settings.nllSamples());
+                settings.nllSamples(), settings.surgeryImages());
     }
 
     /**
@@ -331,6 +332,10 @@ public final class Evaluator {
                     + "image index), log-mean-exp of log p(x|z) + log p(z) - log q(z|x) with p(z) = " + prior.notation()
                     + "; never below the ELBO of the same draws; nll_se is each image's Monte-Carlo standard error "
                     + "(delta method)");
+        }
+        if (posteriorMetrics.surgeryEnabled()) {
+            m.put("surgery", "ELBO surgery (Hoffman & Johnson 2016) over a seeded subsample of at most "
+                    + settings.surgeryImages() + " posteriors: see surgery.estimator");
         }
         m.put("generation", prior.description() + " seeded; each decoded sample x_g is compared with "
                 + head.sampleCheckText());

@@ -34,6 +34,26 @@ public final class MarkdownTable {
                     .append(" latent dimensions (variance of the posterior mean over the images > ")
                     .append(r.latent().threshold()).append(").\n");
         }
+        if (r.surgery() != null) {
+            sb.append('\n').append(surgery(r.surgery()));
+        }
+        return sb.toString();
+    }
+
+    /** The ELBO surgery as a small table: mean KL = MI + marginal KL, in nats per image. */
+    static String surgery(EvaluationResult.Surgery s) {
+        StringBuilder sb = new StringBuilder("ELBO surgery over " + s.images() + " of " + s.ofImages()
+                + " posteriors (nats per image; prior " + s.prior() + "):\n\n| term | value | std. error |\n|---|---:|---:|\n");
+        if (s.klClosedForm() != null) {
+            sb.append("| mean KL (closed form) | ").append(EvalOutputs.fmt(s.klClosedForm())).append(" | |\n");
+        }
+        sb.append("| mean KL (Monte Carlo) = MI + marginal KL | ").append(EvalOutputs.fmt(s.klMonteCarlo().value()))
+                .append(" | ").append(EvalOutputs.fmt(s.klMonteCarlo().standardError())).append(" |\n");
+        sb.append("| mutual information I_q[x; z] (at most log K = ").append(EvalOutputs.fmt(s.miUpperBound())).append(") | ")
+                .append(EvalOutputs.fmt(s.mutualInformation().value())).append(" | ")
+                .append(EvalOutputs.fmt(s.mutualInformation().standardError())).append(" |\n");
+        sb.append("| marginal KL(q(z) ‖ p(z)) | ").append(EvalOutputs.fmt(s.marginalKl().value())).append(" | ")
+                .append(EvalOutputs.fmt(s.marginalKl().standardError())).append(" |\n\n");
         return sb.toString();
     }
 

@@ -25,11 +25,26 @@ final class PosteriorMetrics {
     private final Prior prior;
     /** Each dimension's posterior means over the evaluated images. */
     private RunningStats[] meanStats;
+    /** The mean KL split into MI and marginal KL; null when off or the prior has no density. */
+    private final ElboSurgery surgery;
 
     PosteriorMetrics(VaeRuntime rt, EvalSettings settings) {
         this.rt = rt;
         this.settings = settings;
         this.prior = rt.prior();
+        this.surgery = settings.surgeryImages() > 0 && prior.hasDensity()
+                && rt.model().latent().noKlReason() == null
+                ? new ElboSurgery(settings.surgeryImages(), settings.seed()) : null;
+    }
+
+    /** Whether the ELBO surgery is computed. */
+    boolean surgeryEnabled() {
+        return surgery != null;
+    }
+
+    /** The ELBO surgery of the posteriors seen, or null. */
+    EvaluationResult.Surgery surgery() {
+        return surgery == null ? null : surgery.result(prior);
     }
 
     /** Adds the batch's values of the requested metrics to {@code v} (per image) and its means to the active units. */
@@ -44,6 +59,9 @@ final class PosteriorMetrics {
             }
         }
         addMeans(post);
+        if (surgery != null) {
+            surgery.add(post, firstIndex);
+        }
         if (settings.nllSamples() > 0) {
             likelihood(x, y, post, firstIndex, v);
         }

@@ -43,6 +43,19 @@ public interface Prior {
         throw new UnsupportedOperationException("the prior " + type() + " has no closed-form KL");
     }
 
+    /** Whether {@link #logDensity} is defined: a density over continuous latents. */
+    default boolean hasDensity() {
+        return false;
+    }
+
+    /**
+     * log p(z) in nats of each of the {@code n} latents in {@code z} ([n, size], row-major); only where
+     * {@link #hasDensity()}.
+     */
+    default double[] logDensity(float[] z, int n) {
+        throw new UnsupportedOperationException("the prior " + type() + " has no density over continuous latents");
+    }
+
     /** A source of draws for chunk {@code [from, from + count)}. */
     @FunctionalInterface
     interface Draws {

@@ -49,6 +49,31 @@ public record StandardNormalPrior(int size) implements Prior {
     }
 
     @Override
+    public boolean hasDensity() {
+        return true;
+    }
+
+    /** log N(z; 0, I) = -0.5 sum (z^2 + log 2 pi). */
+    @Override
+    public double[] logDensity(float[] z, int n) {
+        if (z.length != (long) n * size) {
+            throw new IllegalArgumentException(n + " latents of " + size + " values need " + (long) n * size
+                    + " values, got " + z.length);
+        }
+        double c = size * Math.log(2 * Math.PI);
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int j = 0; j < size; j++) {
+                double v = z[i * size + j];
+                s += v * v;
+            }
+            out[i] = -0.5 * (s + c);
+        }
+        return out;
+    }
+
+    @Override
     public boolean closedFormKl() {
         return true;
     }
