@@ -43,6 +43,8 @@ class IwaeCliTest {
         assertTrue(m.path("reconstruction").path("nll").path("mean").asDouble() > 0, m.toString());
         assertEquals(3, m.path("latent").path("dims").asInt());
         assertTrue(m.path("estimation").path("nll").asText().contains("20 draws per image"), m.toString());
+        assertEquals(8, m.path("surgery").path("images").asInt(), "ELBO surgery is on by default");
+        assertTrue(Files.readString(eval.resolve("metrics.md")).contains("ELBO surgery over 8 of 8 posteriors"));
     }
 
     @Test
@@ -55,5 +57,7 @@ class IwaeCliTest {
             "--model", "vae", "--iw-samples", "5", "--out", tmp.resolve("c").toString()}, SMALL));
         assertFails("--nll-samples must be in 0..100000, got -1", "evaluate", tmp.resolve("none").toString(), "--data",
                 "shapes", "--nll-samples", "-1", "--out", tmp.resolve("d").toString());
+        assertFails("--surgery-images must be 0 (off) or in 2..50000, got 1", "evaluate", tmp.resolve("none").toString(),
+                "--data", "shapes", "--surgery-images", "1", "--out", tmp.resolve("e").toString());
     }
 }
