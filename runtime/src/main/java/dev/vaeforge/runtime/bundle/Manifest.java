@@ -129,6 +129,12 @@ public record Manifest(
         public static final String STANDARD_NORMAL = "standard-normal";
         public static final String CODES_UNIFORM = "codes-uniform";
         public static final String CODES_EMPIRICAL = "codes-empirical";
+        /**
+         * A learned mixture of K diagonal Gaussians with equal weights over a Gaussian latent (the VampPrior's
+         * form: its components are the posteriors of the pseudo-inputs): {@code file} is a float32 .npy of
+         * shape [2, K, size], means then log-variances.
+         */
+        public static final String GAUSSIAN_MIXTURE = "gaussian-mixture";
 
         public Prior(String type) {
             this(type, null, null);

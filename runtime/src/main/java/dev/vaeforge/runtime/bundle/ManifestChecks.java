@@ -82,20 +82,22 @@ final class ManifestChecks {
     }
 
     /**
-     * A gaussian latent: prior standard-normal. A codes latent: codes-uniform or codes-empirical, the
-     * latter with a code prior file inside the bundle whose sha256 matches and whose shape matches the latent.
+     * A gaussian latent: prior standard-normal or gaussian-mixture, the latter with a [2, K, size] float32
+     * .npy of finite means and log-variances. A codes latent: codes-uniform or codes-empirical, the latter
+     * with a code prior file whose shape matches the latent. A prior file lies inside the bundle and its
+     * sha256 matches.
      */
     private static void checkPrior(Path dir, Path file, Manifest m) {
         Manifest.Latent l = m.latent();
         Manifest.Prior p = m.prior();
         String type = p == null ? null : p.type();
-        List<String> allowed = l.gaussian() ? List.of(Manifest.Prior.STANDARD_NORMAL)
+        List<String> allowed = l.gaussian() ? List.of(Manifest.Prior.STANDARD_NORMAL, Manifest.Prior.GAUSSIAN_MIXTURE)
                 : List.of(Manifest.Prior.CODES_UNIFORM, Manifest.Prior.CODES_EMPIRICAL);
         if (!allowed.contains(type)) {
             throw fail(file + ": field 'prior.type' must be " + String.join(" or ", allowed) + " for a latent of kind "
                     + l.kind() + ", got " + (type == null ? "nothing" : "'" + type + "'"));
         }
-        if (!Manifest.Prior.CODES_EMPIRICAL.equals(type)) {
+        if (!Manifest.Prior.CODES_EMPIRICAL.equals(type) && !Manifest.Prior.GAUSSIAN_MIXTURE.equals(type)) {
             return;
         }
         String name = p.file();
@@ -104,17 +106,41 @@ final class ManifestChecks {
         }
         Path f = dir.resolve(name);
         if (!Files.isRegularFile(f)) {
-            throw fail(f + ": missing (listed in manifest.json as the code prior)");
+            throw fail(f + ": missing (listed in manifest.json as the prior's file)");
         }
         if (p.sha256() == null) {
-            throw fail(file + ": field 'prior.sha256' is missing (the code prior file's hash)");
+            throw fail(file + ": field 'prior.sha256' is missing (the prior file's hash)");
         }
         checkHash(f, p.sha256());
+        if (Manifest.Prior.GAUSSIAN_MIXTURE.equals(type)) {
+            checkMixture(f, l);
+            return;
+        }
         CodePrior prior = Json.read(f, CodePrior.class, VaeforgeException.Code.BAD_BUNDLE);
         long[] s = l.shape();
         if (prior.codebookSize() != l.codebookSize() || prior.height() != s[0] || prior.width() != s[1]) {
             throw fail(f + ": code prior is for " + prior.height() + "x" + prior.width() + " positions and "
                     + prior.codebookSize() + " codes, the latent has " + s[0] + "x" + s[1] + " and " + l.codebookSize());
+        }
+    }
+
+    /** A mixture prior's file: float32 [2, K, size] with K >= 1, every value finite. */
+    private static void checkMixture(Path f, Manifest.Latent l) {
+        dev.vaeforge.runtime.data.NpyReader.Float32Array a;
+        try {
+            a = dev.vaeforge.runtime.data.NpyReader.readFloat32(f);
+        } catch (java.io.IOException e) {
+            throw fail(f + ": the mixture prior cannot be read: " + e.getMessage());
+        }
+        long[] s = a.shape();
+        if (s.length != 3 || s[0] != 2 || s[1] < 1 || s[2] != l.size()) {
+            throw fail(f + ": a mixture prior must have shape [2, K, " + l.size() + "] (means, then log-variances, of K"
+                    + " components over the latent's " + l.size() + " values), got " + java.util.Arrays.toString(s));
+        }
+        for (int i = 0; i < a.values().length; i++) {
+            if (!Float.isFinite(a.values()[i])) {
+                throw fail(f + ": value " + a.values()[i] + " at flat index " + i + " is not finite");
+            }
         }
     }
 

@@ -149,9 +149,9 @@ public final class Evaluator {
                 notComputed.put(k.id(), noKl);
             }
         }
-        if (settings.nllSamples() > 0 && (noKl != null || !prior.closedFormKl())) {
-            throw VaeforgeException.badParameter("nll-samples applies to bundles with a Gaussian latent and a "
-                    + "standard-normal prior; " + noKl, "nll-samples");
+        if (settings.nllSamples() > 0 && noKl != null) {
+            throw VaeforgeException.badParameter("nll-samples applies to bundles with a Gaussian latent and a prior "
+                    + "with a density; " + noKl, "nll-samples");
         }
         return new EvalSettings(settings.limit(), settings.batchSize(), m, settings.samples(), settings.seed(),
                 settings.nllSamples(), settings.surgeryImages());
@@ -163,8 +163,8 @@ public final class Evaluator {
      */
     private String noKlReason() {
         String reason = rt.model().latent().noKlReason();
-        if (reason == null && !prior.closedFormKl()) {
-            reason = "the prior " + prior.type() + " has no closed-form KL against a Gaussian posterior";
+        if (reason == null && !prior.closedFormKl() && !prior.hasDensity()) {
+            reason = "the prior " + prior.type() + " has neither a closed-form KL against a Gaussian posterior nor a density";
         }
         if (reason == null) {
             return null;
@@ -325,6 +325,9 @@ public final class Evaluator {
             m.put("elbo", "single-sample Monte Carlo estimate in nats per image: log p(x|z) - KL(q(z|x) || "
                     + prior.notation() + ") with one z ~ q(z|x) seeded by (seed, image index); log p(x|z) is the bundle's "
                     + rt.manifest().likelihood().type() + " log-likelihood summed over pixels and channels");
+            m.put("kl", prior.closedFormKl() ? "closed form against " + prior.notation() + ", in nats per image"
+                    : "Monte Carlo: log q(z|x) - log p(z) with the ELBO's draw z ~ q(z|x), in nats per image (the prior "
+                    + prior.notation() + " has no closed-form KL); unbiased for the mean over images");
         }
         if (settings.nllSamples() > 0) {
             m.put("nll", "-log p(x) by importance sampling (Burda et al. 2016) in nats per image and bits per dimension: "

@@ -37,6 +37,33 @@ public final class ImportanceSampling {
     @FunctionalInterface
     public interface PriorDensity {
         double logProbability(float[] z, int offset, int d);
+
+        /** log p(z) of each of the {@code rows} latents of {@code z} ([rows, d]); one call per decoded chunk. */
+        default double[] logProbabilities(float[] z, int rows, int d) {
+            double[] out = new double[rows];
+            for (int r = 0; r < rows; r++) {
+                out[r] = logProbability(z, r * d, d);
+            }
+            return out;
+        }
+    }
+
+    /** The density of a bundle's prior ({@link dev.vaeforge.runtime.model.Prior#hasDensity()}), evaluated a chunk at a time. */
+    public static PriorDensity of(dev.vaeforge.runtime.model.Prior prior) {
+        if (!prior.hasDensity()) {
+            throw new IllegalArgumentException("the prior " + prior.type() + " has no density over continuous latents");
+        }
+        return new PriorDensity() {
+            @Override
+            public double logProbability(float[] z, int offset, int d) {
+                return prior.logDensity(java.util.Arrays.copyOfRange(z, offset, offset + d), 1)[0];
+            }
+
+            @Override
+            public double[] logProbabilities(float[] z, int rows, int d) {
+                return prior.logDensity(z.length == rows * d ? z : java.util.Arrays.copyOf(z, rows * d), rows);
+            }
+        };
     }
 
     /** log p(x|z) of a bundle's likelihood: Bernoulli on probabilities, or Gaussian with its fixed sigma. */
@@ -121,11 +148,12 @@ public final class ImportanceSampling {
                     }
                 }
                 float[] mean = decoder.decode(z, images, draws, i0);
+                double[] logP = prior.logProbabilities(z, m, d);
                 for (int i = 0; i < images; i++) {
                     for (int s = 0; s < draws; s++) {
                         int row = i * draws + s;
                         logW[i0 + i][s0 + s] = likelihood.logProbability(x, (i0 + i) * per, mean, row * per, per)
-                                + prior.logProbability(z, row * d, d) - logQ[row];
+                                + logP[row] - logQ[row];
                     }
                 }
             }

@@ -19,6 +19,7 @@ final class PosteriorMetrics {
     static final double ACTIVE_UNIT_THRESHOLD = 0.01;
     /** Latents decoded at once by the NLL, per image of a batch: bounds its memory whatever nll-samples. */
     static final int NLL_LATENTS_PER_BATCH_IMAGE = 4;
+    private static final double LOG_2PI = Math.log(2 * Math.PI);
 
     private final VaeRuntime rt;
     private final EvalSettings settings;
@@ -50,12 +51,13 @@ final class PosteriorMetrics {
     /** Adds the batch's values of the requested metrics to {@code v} (per image) and its means to the active units. */
     void add(float[] x, float[] y, Posterior post, int firstIndex, Map<MetricName, double[]> v) {
         if (settings.has(MetricName.KL) || settings.has(MetricName.ELBO)) {
-            double[] kl = prior.kl(post);
+            float[] z = draw(post, firstIndex);
+            double[] kl = prior.closedFormKl() ? prior.kl(post) : monteCarloKl(post, z);
             if (settings.has(MetricName.KL)) {
                 v.put(MetricName.KL, kl);
             }
             if (settings.has(MetricName.ELBO)) {
-                v.put(MetricName.ELBO, elbo(x, y, post, kl, firstIndex));
+                v.put(MetricName.ELBO, elbo(x, y, z, post.n(), kl));
             }
         }
         addMeans(post);
@@ -67,8 +69,8 @@ final class PosteriorMetrics {
         }
     }
 
-    /** Single-sample Monte Carlo ELBO: log p(x|z) - KL with one z ~ q(z|x), seeded by (seed, image index). */
-    private double[] elbo(float[] x, float[] y, Posterior post, double[] kl, int firstIndex) {
+    /** One z ~ q(z|x) per image, seeded by (seed, image index). */
+    private float[] draw(Posterior post, int firstIndex) {
         int n = post.n();
         int d = post.dim();
         float[] z = new float[n * d];
@@ -79,6 +81,29 @@ final class PosteriorMetrics {
                 z[k] = (float) (post.mu()[k] + Math.exp(0.5 * post.logvar()[k]) * r.nextGaussian());
             }
         }
+        return z;
+    }
+
+    /** A prior without a closed-form KL: the single-draw Monte-Carlo term log q(z|x) - log p(z) of the ELBO's z. */
+    private double[] monteCarloKl(Posterior post, float[] z) {
+        int n = post.n();
+        int d = post.dim();
+        double[] logp = prior.logDensity(z, n);
+        double[] kl = new double[n];
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int j = 0; j < d; j++) {
+                int k = i * d + j;
+                double e = (z[k] - post.mu()[k]) * Math.exp(-0.5 * post.logvar()[k]);
+                s += e * e + post.logvar()[k] + LOG_2PI;
+            }
+            kl[i] = -0.5 * s - logp[i];
+        }
+        return kl;
+    }
+
+    /** Single-sample Monte Carlo ELBO: log p(x|z) - KL with the draw z ~ q(z|x) of {@link #draw}. */
+    private double[] elbo(float[] x, float[] y, float[] z, int n, double[] kl) {
         float[] p = rt.decode(z, y, n);
         int per = rt.imageShape().size();
         Manifest.Likelihood lik = rt.manifest().likelihood();
@@ -114,7 +139,7 @@ final class PosteriorMetrics {
         };
         ImportanceSampling.Estimate e = new ImportanceSampling(settings.nllSamples(), settings.seed(),
                 NLL_LATENTS_PER_BATCH_IMAGE * settings.batchSize()).estimate(x, post.n(), per, post.mu(), post.logvar(),
-                post.dim(), firstIndex, decoder, logp, ImportanceSampling.STANDARD_NORMAL);
+                post.dim(), firstIndex, decoder, logp, ImportanceSampling.of(prior));
         double[] nll = new double[post.n()];
         double[] bpd = new double[post.n()];
         for (int i = 0; i < nll.length; i++) {

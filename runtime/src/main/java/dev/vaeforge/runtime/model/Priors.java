@@ -19,9 +19,24 @@ public final class Priors {
             case Manifest.Prior.CODES_UNIFORM -> uniformCodes(m.latent());
             case Manifest.Prior.CODES_EMPIRICAL -> new EmpiricalCodePrior(Json.read(bundle.directory().resolve(p.file()),
                     CodePrior.class, VaeforgeException.Code.BAD_BUNDLE));
+            case Manifest.Prior.GAUSSIAN_MIXTURE -> mixture(bundle.directory().resolve(p.file()), m.latent().size());
             default -> throw new VaeforgeException(VaeforgeException.Code.BAD_BUNDLE, "prior type '" + p.type()
                     + "' is not one this runtime can sample");
         };
+    }
+
+    /** A mixture prior from its [2, K, size] file (checked by the reader when the bundle was opened). */
+    private static Prior mixture(java.nio.file.Path file, int size) {
+        try {
+            dev.vaeforge.runtime.data.NpyReader.Float32Array a = dev.vaeforge.runtime.data.NpyReader.readFloat32(file);
+            int k = (int) a.shape()[1];
+            float[] means = java.util.Arrays.copyOfRange(a.values(), 0, k * size);
+            float[] logvars = java.util.Arrays.copyOfRange(a.values(), k * size, 2 * k * size);
+            return new MixturePrior(k, size, means, logvars, null);
+        } catch (java.io.IOException e) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_BUNDLE, file + ": the mixture prior cannot be read: "
+                    + e.getMessage(), e);
+        }
     }
 
     /** Codes uniform over the codebook at every position of a codes latent. */

@@ -33,6 +33,11 @@ public final class V2Fixtures {
      * the decoder's reconstruction {@code values} "logits" (pixels = sigmoid(V z)) or "pixels" (V z in [-1, 1]).
      */
     public static Manifest writeMoments(Path dir, String values) {
+        return writeMoments(dir, values, new Manifest.Prior(Manifest.Prior.STANDARD_NORMAL), Map.of());
+    }
+
+    /** {@link #writeMoments(Path, String)} with another prior and the files it names. */
+    public static Manifest writeMoments(Path dir, String values, Manifest.Prior prior, Map<String, byte[]> files) {
         GraphBuilder e = new GraphBuilder("encoder");
         String x = e.input("image", DType.FLOAT, -1, 1, 2, 2);
         String flat = e.op("Flatten").in(x).attr("axis", 1L).out("flat");
@@ -57,9 +62,9 @@ public final class V2Fixtures {
         Manifest manifest = new Manifest(BundleFormat.FORMAT, BundleFormat.VERSION, "v2-moments-" + values,
                 "2026-12-01T00:00:00Z", null, new Manifest.Image(1, 2, 2, new double[] {-1, 1}),
                 new Manifest.Likelihood("bernoulli", null), Manifest.Latent.gaussian(D), null,
-                new Manifest.Prior(Manifest.Prior.STANDARD_NORMAL), GraphBuilder.OPSET, specs,
+                prior, GraphBuilder.OPSET, specs,
                 new Manifest.Parity(1e-4, 1, 1, Map.of("encoder", 0.0, "decoder", 0.0)), null);
-        return BundleWriter.write(dir, manifest, graphs, false);
+        return BundleWriter.write(dir, manifest, graphs, files, false);
     }
 
     /**

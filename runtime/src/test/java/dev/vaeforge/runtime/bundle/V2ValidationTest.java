@@ -83,7 +83,7 @@ class V2ValidationTest {
     @Test
     void thePriorMustFitTheLatent() throws IOException {
         refused(gaussian(), s -> s.replace("\"standard-normal\"", "\"codes-uniform\""),
-                "field 'prior.type' must be standard-normal for a latent of kind gaussian, got 'codes-uniform'");
+                "field 'prior.type' must be standard-normal or gaussian-mixture for a latent of kind gaussian, got 'codes-uniform'");
         refused(codes(null), s -> s.replace("\"codes-uniform\"", "\"standard-normal\""),
                 "field 'prior.type' must be codes-uniform or codes-empirical for a latent of kind codes, got 'standard-normal'");
     }
