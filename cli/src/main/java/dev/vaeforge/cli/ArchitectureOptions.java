@@ -3,6 +3,7 @@ package dev.vaeforge.cli;
 import dev.vaeforge.runtime.data.ImageShape;
 import dev.vaeforge.trainer.family.Architecture;
 import dev.vaeforge.trainer.model.Likelihood;
+import dev.vaeforge.trainer.prior.PriorSpec;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -24,6 +25,26 @@ final class ArchitectureOptions {
 
     @Option(names = "--gaussian-sigma", defaultValue = "0.1", description = "Fixed std of the Gaussian likelihood. Default: ${DEFAULT-VALUE}.")
     double gaussianSigma;
+
+    @Option(names = "--prior", defaultValue = "standard", paramLabel = "standard|vamp", description = "The prior p(z) "
+            + "of a Gaussian latent: the standard normal, or the learned VampPrior (Tomczak & Welling 2018: a mixture of"
+            + " the encoder's posteriors of --prior-components learned pseudo-inputs; the KL becomes the Monte-Carlo "
+            + "term log q(z|x) - log p(z)). vae, beta-vae, capacity-vae and iwae. Default: ${DEFAULT-VALUE}.")
+    String prior;
+
+    @Option(names = "--prior-components", defaultValue = "" + PriorSpec.DEFAULT_COMPONENTS, paramLabel = "K",
+            description = "The VampPrior's pseudo-inputs K (each one encoder pass per step; fewer for small data). "
+            + "Default: ${DEFAULT-VALUE}.")
+    int priorComponents;
+
+    /** The prior the options name, checked (a bad kind or K is named by its flag). */
+    PriorSpec prior() {
+        try {
+            return PriorSpec.of(prior == null ? null : prior.strip().toLowerCase(java.util.Locale.ROOT), priorComponents);
+        } catch (dev.vaeforge.runtime.VaeforgeException e) {
+            throw ParameterFlags.asFlags(e);
+        }
+    }
 
     /** Refuses an unknown likelihood before any data is read. */
     void check() {

@@ -219,6 +219,7 @@ final class TrainCommand implements Callable<Integer> {
         ParameterValues values = FamilyParameterOptions.values(spec.commandLine().getParseResult(), family);
         try {
             family.check(values);
+            family.checkPrior(architectureOptions.prior());
         } catch (VaeforgeException e) {
             throw ParameterFlags.asFlags(e);
         }
@@ -247,7 +248,8 @@ final class TrainCommand implements Callable<Integer> {
         Architecture architecture = architectureOptions.architecture(shape);
         ModelConfig modelConfig;
         try {
-            modelConfig = family.configure(architecture, values, new FamilyContext(dataset, epochs, batchSize));
+            modelConfig = family.configure(architecture.withPrior(architectureOptions.prior()), values,
+                    new FamilyContext(dataset, epochs, batchSize));
         } catch (VaeforgeException e) {
             throw ParameterFlags.asFlags(e);
         }

@@ -64,9 +64,13 @@ class FamilyContractTest {
     @TempDir
     Path tmp;
 
+    /** Every family with its defaults, and every family that takes a learned prior with a small VampPrior. */
     static Stream<String> families() {
-        return FamilyRegistry.ids().stream();
+        return Stream.concat(FamilyRegistry.ids().stream(),
+                FamilyRegistry.withLearnedPriors().stream().map(id -> id + VAMP));
     }
+
+    private static final String VAMP = "+vamp";
 
     @Test
     void theRegistryListsEveryFamilyOnceWithItsOwnConfigType() {
@@ -81,9 +85,12 @@ class FamilyContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("families")
-    void trainsExportsReopensReconstructsSamplesEvaluatesAndResumesExactly(String id) throws Exception {
+    void trainsExportsReopensReconstructsSamplesEvaluatesAndResumesExactly(String variant) throws Exception {
+        boolean vamp = variant.endsWith(VAMP);
+        String id = vamp ? variant.substring(0, variant.length() - VAMP.length()) : variant;
         ArrayDataset data = data();
-        ModelConfig model = configure(FamilyRegistry.get(id), data);
+        ModelConfig model = configure(FamilyRegistry.get(id), data, vamp);
+        assertEquals(vamp, model.architecture().prior().learned());
         assertEquals(id, model.family());
         TrainConfig config = TrainConfig.builder(model, "shapes").optEpochs(EPOCHS).optBatchSize(16)
                 .optLearningRate(1e-3).optSeed(11).optTestFraction(0.25).optCheckpointEvery(3).optKeepCheckpoints(2)
@@ -135,6 +142,14 @@ class FamilyContractTest {
                         bundle, out);
             }
             assertTrue(result.complete(), id);
+            if (vamp) {
+                assertEquals("gaussian-mixture", rt.prior().type(), id + ": the VampPrior travels as its mixture");
+                assertTrue(result.estimation().get("kl").startsWith("Monte Carlo"), result.estimation().get("kl"));
+                assertTrue(result.reconstruction().get("kl").mean() > -1, id + ": a Monte-Carlo KL near or above 0");
+                assertTrue(rt.manifest().parity().maxAbsError().get("encoder") < Exporter.Options.defaults().tolerance());
+            } else if (rt.hasGaussianLatent()) {
+                assertEquals("standard-normal", rt.prior().type());
+            }
             assertEquals(24, result.dataset().images());
             for (String f : List.of(EvalOutputs.JSON, EvalOutputs.CSV, EvalOutputs.REPORT, EvalOutputs.SAMPLES)) {
                 assertTrue(Files.isRegularFile(evalDir.resolve(f)), id + ": " + f);
@@ -142,8 +157,11 @@ class FamilyContractTest {
         }
     }
 
-    private static ModelConfig configure(Family<?> family, ArrayDataset data) {
+    private static ModelConfig configure(Family<?> family, ArrayDataset data, boolean vamp) {
         Architecture arch = new Architecture(1, SIZE, 3, List.of(8, 16), Likelihood.BERNOULLI, 0);
+        if (vamp) {
+            arch = arch.withPrior(dev.vaeforge.trainer.prior.PriorSpec.of("vamp", 5));
+        }
         return family.configure(arch, ParameterValues.none(), new FamilyContext(data, EPOCHS, 16));
     }
 

@@ -78,8 +78,18 @@ public final class BetaVaeFamily implements Family<BetaVaeConfig> {
     }
 
     @Override
+    public boolean learnedPrior() {
+        return true;
+    }
+
+    @Override
     public BetaVaeConfig configure(Architecture architecture, ParameterValues v, FamilyContext context) {
         check(v);
+        if (architecture.prior().learned() && v.given("free-bits") && v.number("free-bits") > 0) {
+            throw VaeforgeException.badParameter("free-bits does not apply to prior " + architecture.prior().kind()
+                    + ": it floors the KL of each latent dimension, and against a learned prior the KL does not split "
+                    + "over dimensions; leave free bits out or use the standard normal", "free-bits", "prior");
+        }
         Span span = Parameters.span(v, "kl-span");
         Span whole = Span.ofEpochs(context.epochs());
         KlSchedule schedule = switch (schedule(v)) {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import dev.vaeforge.trainer.loss.LossTerms;
 import dev.vaeforge.trainer.loss.Objective;
 import dev.vaeforge.trainer.vae.VaeLoss;
+import dev.vaeforge.trainer.prior.PriorTerms;
 import java.util.Map;
 
 /**
@@ -42,9 +43,9 @@ public final class BetaVaeLoss implements Objective {
     @Override
     public LossTerms compute(NDArray x, NDList outputs) {
         NDArray recon = base.reconstructionPerImage(x, outputs.get(0));
-        NDArray perDim = VaeLoss.klPerDimension(outputs.get(1), outputs.get(2));
-        NDArray kl = perDim.sum(new int[] {1}).mean();
-        NDArray meanPerDim = perDim.mean(new int[] {0});
+        PriorTerms.Kl k = PriorTerms.kl(outputs);
+        NDArray kl = k.perImage().mean();
+        NDArray meanPerDim = k.perDimension().mean(new int[] {0});
         NDArray klTerm = config.freeBits() > 0 ? Scalars.maximum(meanPerDim, config.freeBits()).sum() : kl;
         NDArray reconMean = recon.mean();
         return LossTerms.gaussian(reconMean.add(Scalars.mul(klTerm, beta)), reconMean, kl, meanPerDim);

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import dev.vaeforge.trainer.loss.LossTerms;
 import dev.vaeforge.trainer.loss.Objective;
 import dev.vaeforge.trainer.vae.VaeLoss;
+import dev.vaeforge.trainer.prior.PriorTerms;
 import java.util.Map;
 
 /**
@@ -36,10 +37,10 @@ public final class CapacityLoss implements Objective {
     @Override
     public LossTerms compute(NDArray x, NDList outputs) {
         NDArray recon = base.reconstructionPerImage(x, outputs.get(0)).mean();
-        NDArray perDim = VaeLoss.klPerDimension(outputs.get(1), outputs.get(2));
-        NDArray kl = perDim.sum(new int[] {1}).mean();
+        PriorTerms.Kl k = PriorTerms.kl(outputs);
+        NDArray kl = k.perImage().mean();
         NDArray term = Scalars.mul(kl.sub((float) capacity).abs(), config.gamma());
-        return LossTerms.gaussian(recon.add(term), recon, kl, perDim.mean(new int[] {0}));
+        return LossTerms.gaussian(recon.add(term), recon, kl, k.perDimension().mean(new int[] {0}));
     }
 
     @Override

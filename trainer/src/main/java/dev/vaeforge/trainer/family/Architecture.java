@@ -2,6 +2,7 @@ package dev.vaeforge.trainer.family;
 
 import dev.vaeforge.runtime.data.ImageShape;
 import dev.vaeforge.trainer.model.Likelihood;
+import dev.vaeforge.trainer.prior.PriorSpec;
 import java.util.List;
 
 /**
@@ -16,9 +17,17 @@ import java.util.List;
  * @param likelihood bernoulli (unless given) or gaussian
  * @param gaussianSigma the fixed standard deviation of the Gaussian likelihood (0.1 unless given;
  *     unused for bernoulli)
+ * @param prior the prior p(z) of a Gaussian latent: the standard normal unless given, or a learned one
+ *     ({@link PriorSpec}); written to config.json only when learned
  */
 public record Architecture(int channels, int imageSize, int latentDim, List<Integer> widths, Likelihood likelihood,
-                           double gaussianSigma) {
+                           double gaussianSigma, PriorSpec prior) {
+
+    /** With the standard-normal prior. */
+    public Architecture(int channels, int imageSize, int latentDim, List<Integer> widths, Likelihood likelihood,
+                        double gaussianSigma) {
+        this(channels, imageSize, latentDim, widths, likelihood, gaussianSigma, PriorSpec.STANDARD);
+    }
 
     public static final double DEFAULT_SIGMA = 0.1;
 
@@ -52,11 +61,19 @@ public record Architecture(int channels, int imageSize, int latentDim, List<Inte
             throw new IllegalArgumentException("gaussian-sigma must be a positive number, got " + gaussianSigma);
         }
         widths = List.copyOf(widths);
+        if (prior == null) {
+            prior = PriorSpec.STANDARD;
+        }
+    }
+
+    /** The same architecture with another prior. */
+    public Architecture withPrior(PriorSpec p) {
+        return new Architecture(channels, imageSize, latentDim, widths, likelihood, gaussianSigma, p);
     }
 
     /** The same architecture with another latent dimension. */
     public Architecture withLatentDim(int d) {
-        return new Architecture(channels, imageSize, d, widths, likelihood, gaussianSigma);
+        return new Architecture(channels, imageSize, d, widths, likelihood, gaussianSigma, prior);
     }
 
     public ImageShape imageShape() {

@@ -71,6 +71,27 @@ public interface Family<C extends ModelConfig> {
         return true;
     }
 
+    /**
+     * Whether the family trains against a learned prior ({@link Architecture#prior()}): a Gaussian latent
+     * whose objective takes its KL from {@code PriorTerms}. False for the others, which refuse one.
+     */
+    default boolean learnedPrior() {
+        return false;
+    }
+
+    /**
+     * Refuses a learned prior for a family that has none, naming what it applies to.
+     *
+     * @throws VaeforgeException {@link VaeforgeException#badParameter} naming "prior"
+     */
+    default void checkPrior(dev.vaeforge.trainer.prior.PriorSpec prior) {
+        if (prior.learned() && !learnedPrior()) {
+            throw VaeforgeException.badParameter("prior " + prior.kind() + " applies to the families "
+                    + "with a Gaussian latent trained on an ELBO (" + String.join(", ", FamilyRegistry.withLearnedPriors())
+                    + "), not to model " + id(), "prior");
+        }
+    }
+
     /** A new, uninitialised block. */
     Block newBlock(C config);
 

@@ -40,6 +40,11 @@ public final class FamilyRegistry {
         return List.copyOf(BY_ID.keySet());
     }
 
+    /** The ids of the families that train against a learned prior ({@link Family#learnedPrior()}). */
+    public static List<String> withLearnedPriors() {
+        return ALL.stream().filter(Family::learnedPrior).map(Family::id).toList();
+    }
+
     /**
      * The family with this id.
      *

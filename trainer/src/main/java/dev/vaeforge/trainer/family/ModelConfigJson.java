@@ -48,6 +48,9 @@ public final class ModelConfigJson {
                         if (ac.getName().equals("latentDim") && !family.usesLatentDim()) {
                             continue;
                         }
+                        if (ac.getName().equals("prior") && !a.prior().learned()) {
+                            continue; // runs before learned priors had none, and read back as standard
+                        }
                         provider.defaultSerializeField(ac.getName(), read(ac, a), gen);
                     }
                 } else {

@@ -70,8 +70,20 @@ public final class IwaeFamily implements Family<IwaeConfig> {
     }
 
     @Override
+    public boolean learnedPrior() {
+        return true;
+    }
+
+    @Override
     public IwaeConfig configure(Architecture architecture, ParameterValues v, FamilyContext context) {
         check(v);
+        String estimator = v.text("iw-estimator");
+        if (architecture.prior().learned() && estimator != null && estimator.strip().equalsIgnoreCase("dreg")) {
+            throw VaeforgeException.badParameter("iw-estimator dreg does not apply to prior "
+                    + architecture.prior().kind() + ": the VampPrior's components come from the encoder, whose "
+                    + "weights DReG's encoder surrogate would give the wrong gradient; use the estimator iwae",
+                    "iw-estimator", "prior");
+        }
         IwaeConfig c;
         try {
             c = new IwaeConfig(architecture, v.integer("iw-samples"), v.text("iw-estimator"));

@@ -6,6 +6,7 @@ import dev.vaeforge.trainer.loss.LossTerms;
 import dev.vaeforge.trainer.loss.Objective;
 import dev.vaeforge.trainer.nn.Scalars;
 import dev.vaeforge.trainer.vae.VaeLoss;
+import dev.vaeforge.trainer.prior.PriorTerms;
 
 /**
  * The IWAE-K objective on {@code ConvVae}'s K-draw output [logits, mu, logvar, z, eps] (rows k*N + i),
@@ -55,7 +56,9 @@ public final class IwaeLoss implements Objective {
         java.util.Arrays.fill(tile, 1);
         tile[0] = samples;
         NDArray recon = pixels.reconstructionPerImage(x.tile(tile), logits);            // [K*N]
-        NDArray logPz = Scalars.mul(z.square().sum(new int[] {1}).add((float) (d * LOG_2PI)), -0.5);
+        NDArray logPz = outputs.size() > 5
+                ? PriorTerms.mixtureLogDensity(PriorTerms.componentLogDensities(z, outputs.get(5), outputs.get(6)))
+                : Scalars.mul(z.square().sum(new int[] {1}).add((float) (d * LOG_2PI)), -0.5);
         NDArray logvarK = logvar.tile(new long[] {samples, 1});
         NDArray logQ = Scalars.mul(eps.square().add(logvarK).sum(new int[] {1}).add((float) (d * LOG_2PI)), -0.5);
         NDArray logW = recon.neg().add(logPz).sub(logQ).reshape(samples, n);           // [K, N]
@@ -64,10 +67,22 @@ public final class IwaeLoss implements Objective {
         NDArray loss = bound.neg().mean();
         NDArray normalised = logW.softmax(0);
         NDArray ess = normalised.square().sum(new int[] {0}).pow(-1);
-        NDArray perDim = VaeLoss.klPerDimension(mu, logvar);
+        // the KL column: closed form against N(0, I); against a learned prior the Monte-Carlo term over the
+        // K draws, log q(z|x) - log p(z) (its per-dimension diagnostic against the prior's marginals)
+        NDArray perDim;
+        NDArray klMean;
+        if (outputs.size() > 5) {
+            NDArray logqPerDim = PriorTerms.gaussianLogDensity(z, mu.tile(new long[] {samples, 1}), logvarK);
+            NDArray c = PriorTerms.componentLogDensities(z, outputs.get(5), outputs.get(6));
+            perDim = logqPerDim.sub(PriorTerms.marginalLogDensities(c));
+            klMean = logQ.sub(logPz).mean();
+        } else {
+            perDim = VaeLoss.klPerDimension(mu, logvar);
+            klMean = perDim.sum(new int[] {1}).mean();
+        }
         LossTerms.Builder b = LossTerms.builder(loss)
                 .term(LossTerms.RECONSTRUCTION, recon.mean())
-                .term(LossTerms.KL, perDim.sum(new int[] {1}).mean())
+                .term(LossTerms.KL, klMean)
                 .term(BOUND, bound.mean())
                 .term(ELBO, logW.mean())
                 .term(ESS, ess.mean())

@@ -13,6 +13,9 @@ import ai.djl.util.PairList;
 import dev.vaeforge.trainer.nn.ConvDecoder;
 import dev.vaeforge.trainer.nn.ConvEncoder;
 import dev.vaeforge.trainer.family.Architecture;
+import dev.vaeforge.trainer.prior.PriorSpec;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.NormalInitializer;
 
 /**
  * The VAE block: x -> [logits, mu, logvar]. While training z = mu + exp(logvar / 2) * eps with
@@ -22,6 +25,12 @@ import dev.vaeforge.trainer.family.Architecture;
  * training and in inference alike and returns [logits, mu, logvar, z, eps]: z and eps are [K*N, D] and
  * logits [K*N, C, H, W], row k*N + i holding draw k of image i. The parameters are the same as the
  * plain block's, so both export alike.
+ *
+ * <p>With a learned VampPrior ({@link PriorSpec} "vamp", K pseudo-inputs) the block holds the pseudo-inputs
+ * u = sigmoid(w) [K, C, H, W] as a parameter, and in training (and with K draws) appends the prior's
+ * components [mu_k, logvar_k] = encoder(u) to the outputs: [logits, mu, logvar, z, priorMu, priorLogvar]
+ * (the plain VAE's training output gains z). The pseudo-inputs go through the encoder in inference mode,
+ * so batch norm's running statistics neither see them nor differ from the exported encoder's.
  */
 public final class ConvVae extends AbstractBlock {
     private static final byte VERSION = 1;
@@ -30,6 +39,8 @@ public final class ConvVae extends AbstractBlock {
     private final SequentialBlock decoder;
     /** Draws per image for an importance-weighted objective; 0 for the plain VAE's one draw in training. */
     private final int samples;
+    /** The VampPrior's pseudo-inputs before the sigmoid [K, C, H, W]; null for the standard-normal prior. */
+    private final Parameter pseudoInputs;
 
     /** The plain VAE's block around an architecture (beta-vae and capacity-vae use it too). */
     public ConvVae(Architecture architecture) {
@@ -54,6 +65,31 @@ public final class ConvVae extends AbstractBlock {
         this.encoder = addChildBlock("encoder", new ConvEncoder(config.widths(), config.latentDim()));
         this.decoder = addChildBlock("decoder",
                 ConvDecoder.build(config.widths(), config.channels(), config.bottleneckSize()));
+        PriorSpec prior = config.architecture().prior();
+        this.pseudoInputs = prior.learned() ? addParameter(Parameter.builder().setName("pseudo_inputs")
+                .setType(Parameter.Type.WEIGHT).optShape(new Shape(prior.components(), config.channels(),
+                        config.imageSize(), config.imageSize())).optInitializer(new NormalInitializer(1f)).build()) : null;
+    }
+
+    /** Whether the block carries a learned prior (and appends its components to the training outputs). */
+    public boolean learnedPrior() {
+        return pseudoInputs != null;
+    }
+
+    /** The pseudo-inputs parameter (before the sigmoid), or null. */
+    public Parameter pseudoInputs() {
+        return pseudoInputs;
+    }
+
+    /** The pseudo-inputs as images in [0, 1]: sigmoid(w). */
+    public NDArray pseudoImages(ParameterStore ps, ai.djl.Device device, boolean training) {
+        return ps.getValue(pseudoInputs, device, training).getNDArrayInternal().sigmoid();
+    }
+
+    /** The prior's components [priorMu, priorLogvar] [K, D] each: the encoder's posteriors of the pseudo-inputs. */
+    public NDList priorComponents(ParameterStore ps, ai.djl.Device device, boolean training, PairList<String, Object> params) {
+        NDArray u = pseudoImages(ps, device, training);
+        return encoder.forward(ps, new NDList(u), false, params);
     }
 
     public VaeConfig config() {
@@ -85,14 +121,27 @@ public final class ConvVae extends AbstractBlock {
             NDArray std = Scalars.mul(logvar, 0.5).exp();
             NDArray z = mu.tile(new long[] {samples, 1}).add(std.tile(new long[] {samples, 1}).mul(eps));
             NDArray logits = decoder.forward(ps, new NDList(z), training, params).singletonOrThrow();
-            return new NDList(logits, mu, logvar, z, eps);
+            NDList out = new NDList(logits, mu, logvar, z, eps);
+            if (pseudoInputs != null) {
+                out.addAll(priorComponents(ps, mu.getDevice(), training, params));
+            }
+            return out;
         }
         NDArray z = mu;
-        if (training) {
+        NDArray draw = null;
+        if (training || pseudoInputs != null) {
             NDArray eps = mu.getManager().randomNormal(mu.getShape());
-            z = mu.add(Scalars.mul(logvar, 0.5).exp().mul(eps));
+            draw = mu.add(Scalars.mul(logvar, 0.5).exp().mul(eps));
+            z = training ? draw : mu;
         }
         NDArray logits = decoder.forward(ps, new NDList(z), training, params).singletonOrThrow();
+        if (pseudoInputs != null) {
+            // the KL against a learned prior is Monte Carlo: it needs a posterior draw even where the
+            // reconstruction is the posterior mean's (inference)
+            NDList out = new NDList(logits, mu, logvar, draw);
+            out.addAll(priorComponents(ps, mu.getDevice(), training, params));
+            return out;
+        }
         return new NDList(logits, mu, logvar);
     }
 
@@ -106,10 +155,13 @@ public final class ConvVae extends AbstractBlock {
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         long n = inputShapes[0].get(0);
         Shape latent = new Shape(n, config.latentDim());
+        Shape components = pseudoInputs == null ? null : new Shape(pseudoInputs.getShape().get(0), config.latentDim());
         if (samples > 0) {
             Shape draws = new Shape(samples * n, config.latentDim());
-            return new Shape[] {inputShape(samples * n), latent, latent, draws, draws};
+            return components == null ? new Shape[] {inputShape(samples * n), latent, latent, draws, draws}
+                    : new Shape[] {inputShape(samples * n), latent, latent, draws, draws, components, components};
         }
-        return new Shape[] {inputShape(n), latent, latent};
+        return components == null ? new Shape[] {inputShape(n), latent, latent}
+                : new Shape[] {inputShape(n), latent, latent, latent, components, components};
     }
 }

@@ -25,6 +25,11 @@ public final class VaeFamily implements Family<VaeConfig> {
     }
 
     @Override
+    public boolean learnedPrior() {
+        return true;
+    }
+
+    @Override
     public VaeConfig configure(Architecture architecture, ParameterValues values, FamilyContext context) {
         return new VaeConfig(architecture);
     }

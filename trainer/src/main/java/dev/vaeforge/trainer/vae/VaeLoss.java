@@ -7,6 +7,7 @@ import dev.vaeforge.trainer.loss.LossTerms;
 import dev.vaeforge.trainer.loss.Objective;
 import dev.vaeforge.trainer.family.Architecture;
 import dev.vaeforge.trainer.model.Likelihood;
+import dev.vaeforge.trainer.prior.PriorTerms;
 
 /**
  * The negative ELBO of {@link ConvVae}'s output [logits, mu, logvar], in nats per image, as defined
@@ -41,9 +42,9 @@ public final class VaeLoss implements Objective {
     @Override
     public LossTerms compute(NDArray x, NDList outputs) {
         NDArray recon = reconstructionPerImage(x, outputs.get(0));
-        NDArray perDim = klPerDimension(outputs.get(1), outputs.get(2));
-        NDArray kl = perDim.sum(new int[] {1});
-        return LossTerms.gaussian(recon.add(kl).mean(), recon.mean(), kl.mean(), perDim.mean(new int[] {0}));
+        PriorTerms.Kl kl = PriorTerms.kl(outputs);
+        return LossTerms.gaussian(recon.add(kl.perImage()).mean(), recon.mean(), kl.perImage().mean(),
+                kl.perDimension().mean(new int[] {0}));
     }
 
     /**
