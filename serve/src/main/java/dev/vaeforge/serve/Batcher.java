@@ -128,12 +128,16 @@ final class Batcher {
         lock.lock();
         try {
             for (Part p : parts) {
-                if (p.result.completeExceptionally(late) && queue.remove(p)) {
+                if (!p.result.isDone() && queue.remove(p)) {
                     depth.addAndGet(-p.n);
                 }
             }
         } finally {
             lock.unlock();
+        }
+        // outside the lock: completing runs the response callbacks
+        for (Part p : parts) {
+            p.result.completeExceptionally(late);
         }
     }
 

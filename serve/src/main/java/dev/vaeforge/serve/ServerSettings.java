@@ -57,9 +57,13 @@ public record ServerSettings(String host, int port, int maxBatch, long maxDelayM
         }
     }
 
-    /** Loopback on {@code port}, batches of up to 32 waiting 2 ms, 1024 queued items, 30 s timeout, 64 MiB bodies, no token. */
+    /**
+     * Loopback on {@code port}; batches of up to 32 items with no added delay (a batch is what queued while
+     * the previous one ran, as Triton's default max_queue_delay of 0); 1024 queued items; 30 s timeout;
+     * 64 MiB bodies; one worker; no token; 30 s to drain.
+     */
     public static ServerSettings defaults(int port) {
-        return new ServerSettings("127.0.0.1", port, 32, 2, 1024, 30_000, 64L << 20, 1, null, 30_000);
+        return new ServerSettings("127.0.0.1", port, 32, 0, 1024, 30_000, 64L << 20, 1, null, 30_000);
     }
 
     public ServerSettings withBatching(int newMaxBatch, long newMaxDelayMs) {
