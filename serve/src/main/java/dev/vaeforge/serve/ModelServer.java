@@ -54,6 +54,7 @@ public final class ModelServer implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final byte[] token;
     private final Javalin app;
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean draining;
     private volatile boolean closed;
 
@@ -149,6 +150,11 @@ public final class ModelServer implements AutoCloseable {
         return List.copyOf(models.keySet());
     }
 
+    /** The versions (operations) model {@code name} offers: "encode", "decode", "reconstruct", "sample". */
+    public List<String> versions(String name) {
+        return models.get(name).signatures().keySet().stream().map(Operation::key).toList();
+    }
+
     /** Items waiting now over all models and operations. */
     public int queued() {
         int n = 0;
@@ -209,7 +215,13 @@ public final class ModelServer implements AutoCloseable {
             LOG.warn("sessions left open: a batch is still running");
         }
         closed = true;
+        stopped.countDown();
         LOG.info("stopped");
+    }
+
+    /** Blocks until {@link #close} has finished (from another thread or a shutdown hook). */
+    public void awaitClosed() throws InterruptedException {
+        stopped.await();
     }
 
     private void stopQuietly() {
