@@ -340,21 +340,34 @@ public final class ModelServer implements AutoCloseable {
         InferRequest request = new InferRequestReader(m.signatures().get(op)).read(body, headerLength);
         ctx.attribute("items", request.n());
         CompletableFuture<Map<String, Values>> result = batcher(m, op).submit(request.inputs(), request.n(), timeoutNanos());
-        ctx.future(() -> result.handle((out, e) -> {
+        answer(ctx, result, out -> {
+            InferResponseWriter.Body b = InferResponseWriter.write(m.name(), op, request, out);
+            if (b.binary()) {
+                ctx.header(HEADER_LENGTH, Integer.toString(b.headerLength()));
+                ctx.contentType("application/octet-stream");
+            } else {
+                ctx.contentType("application/json");
+            }
+            ctx.status(200).result(b.bytes());
+        });
+    }
+
+    /** Writes the outputs (or the failure) now when the batch ran on this thread, else when it completes. */
+    private void answer(Context ctx, CompletableFuture<Map<String, Values>> result,
+                        java.util.function.Consumer<Map<String, Values>> ok) {
+        java.util.function.BiFunction<Map<String, Values>, Throwable, Void> write = (out, e) -> {
             if (e != null) {
                 failed(ctx, e);
             } else {
-                InferResponseWriter.Body b = InferResponseWriter.write(m.name(), op, request, out);
-                if (b.binary()) {
-                    ctx.header(HEADER_LENGTH, Integer.toString(b.headerLength()));
-                    ctx.contentType("application/octet-stream");
-                } else {
-                    ctx.contentType("application/json");
-                }
-                ctx.status(200).result(b.bytes());
+                ok.accept(out);
             }
             return null;
-        }));
+        };
+        if (result.isDone()) {
+            result.handle(write);
+        } else {
+            ctx.future(() -> result.handle(write));
+        }
     }
 
     private void reconstructImage(Context ctx) {
@@ -376,15 +389,8 @@ public final class ModelServer implements AutoCloseable {
                 ctx.queryParam("condition"));
         ctx.attribute("items", 1);
         CompletableFuture<Map<String, Values>> result = batcher(m, Operation.RECONSTRUCT).submit(in, 1, timeoutNanos());
-        ctx.future(() -> result.handle((out, e) -> {
-            if (e != null) {
-                failed(ctx, e);
-            } else {
-                ctx.status(200).contentType("image/png").result(ImageReconstruction.png(out.get(ServedModel.RECONSTRUCTION),
-                        m.imageShape()));
-            }
-            return null;
-        }));
+        answer(ctx, result, out -> ctx.status(200).contentType("image/png")
+                .result(ImageReconstruction.png(out.get(ServedModel.RECONSTRUCTION), m.imageShape())));
     }
 
     private void refuseWhenDraining() {

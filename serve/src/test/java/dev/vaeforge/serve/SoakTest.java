@@ -48,7 +48,7 @@ class SoakTest {
 
     private void soak(int requests) throws Exception {
         Map<String, Path> b = Map.of("vae", ServeTestKit.bundles(dir).get("vae"));
-        try (ModelServer server = ServeTestKit.start(b, ServerSettings.defaults(0).withBatching(16, 1))) {
+        try (ModelServer server = ServeTestKit.start(b, ServerSettings.defaults(0).withBatching(16, 0))) {
             int port = server.port();
             run(port, WARMUP);
             long heap0 = heapAfterGc();
