@@ -84,10 +84,7 @@ public final class Importer {
             ShapePins pins = ShapePins.of(g, b.inputs.get(role), b.outputs.get(role), probes.observed);
             bytes.put(role, pins.bytes());
             specs.put(role.key(), new Manifest.Graph(null, null, pins.inputs(), pins.outputs()));
-            pins.note().ifPresent(n -> {
-                notes.add(n);
-                b.explained.put(role.key() + ".pinned", n);
-            });
+            pins.note().ifPresent(n -> b.explained.put(role.key() + ".pinned", n));
         }
         Manifest.Latent latent = latent(graphs, specs, codes).withScale(o.latentScale());
         Manifest.Image img = new Manifest.Image(Math.toIntExact(imageShape[1]), Math.toIntExact(imageShape[2]),
