@@ -34,14 +34,18 @@ class ImportFixturesTest {
     Path tmp;
 
     static Path imported(String name, Path tmp) {
-        Path src = ImportFixtures.copy(name, tmp.resolve(name));
+        return importFrom(name, ImportFixtures.copy(name, tmp.resolve(name)), tmp.resolve(name + "-bundle"));
+    }
+
+    /** Imports fixture {@code name}'s graphs in {@code src} with the options its fixtures.json lists. */
+    static Path importFrom(String name, Path src, Path out) {
         ImportOptions o = switch (name) {
             case ImportFixtures.PYTHAE_CONV_VAE -> ImportOptions.of(src.resolve("encoder.onnx"), src.resolve("decoder.onnx"), null);
             case ImportFixtures.KL_AUTOENCODER -> new ImportOptions(src.resolve("encoder.onnx"), src.resolve("decoder.onnx"),
                     null, Map.of(), true, "pixels", new double[] {-1, 1}, new Manifest.Likelihood("gaussian", 0.1), 0.18215, 17L);
             default -> ImportOptions.of(src.resolve("encoder.onnx"), src.resolve("decoder.onnx"), src.resolve("quantizer.onnx"));
         };
-        return Importer.run(o, tmp.resolve(name + "-bundle"), false).bundle();
+        return Importer.run(o, out, false).bundle();
     }
 
     static Tensor npy(Path dir, String file) throws IOException {
@@ -96,7 +100,7 @@ class ImportFixturesTest {
         }
     }
 
-    private static void compare(VaeRuntime rt, Path src, int n) throws IOException {
+    static void compare(VaeRuntime rt, Path src, int n) throws IOException {
         Tensor x = npy(src, "input.npy");
         Posterior q = rt.encode(x.floats(), n);
         assertClose(npy(src, "mean.npy").floats(), q.mu(), "posterior mean");
