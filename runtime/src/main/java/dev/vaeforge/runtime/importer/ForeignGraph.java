@@ -59,6 +59,9 @@ final class ForeignGraph implements AutoCloseable {
 
     static ForeignGraph load(GraphRole role, Path file) {
         String where = "the " + role.key() + " graph " + file;
+        if (!Files.isRegularFile(file)) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, where + ": no such file");
+        }
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
