@@ -124,6 +124,15 @@ class ImportRefusalsTest {
     }
 
     @Test
+    void aMissingGraphFileIsNamed() throws Exception {
+        ImportOptions o = options(ForeignGraphs.encoder(), ForeignGraphs.decoder(2, "Sigmoid"));
+        VaeforgeException e = assertThrows(VaeforgeException.class, () -> Importer.run(ImportOptions.of(o.encoder(),
+                tmp.resolve("nope.onnx"), null), out(), false));
+        assertTrue(e.getMessage().contains("the decoder graph") && e.getMessage().contains("nope.onnx: no such file"),
+                e.getMessage());
+    }
+
+    @Test
     void aDecoderWithoutSigmoidOrTanhIsAskedAbout() throws Exception {
         VaeforgeException e = refused(options(ForeignGraphs.encoder(), ForeignGraphs.decoder(2, null)));
         assertTrue(e.getMessage().contains("--decoder-output") && e.getMessage().contains("'x_hat'"), e.getMessage());
