@@ -72,7 +72,7 @@ final class Bindings {
                         + " AutoencoderKL does), pass --moments concat"
                         : "; name them with --bind mean=NAME,logvar=NAME";
                 throw refuse(g.describe() + ": cannot tell which output is the posterior mean and which the"
-                        + " log-variance; its outputs are " + g.outputs + hint);
+                        + " log-variance; its outputs are " + list(g.outputs) + hint);
             }
             out.put(mean, TensorRole.LATENT_MEAN);
             out.put(logvar, TensorRole.LATENT_LOGVAR);
@@ -139,7 +139,7 @@ final class Bindings {
         if (bound != null) {
             TensorSpec t = tensors.stream().filter(s -> s.name().equals(bound)).findFirst().orElseThrow(() -> refuse(
                     g.describe() + ": --bind " + key + "=" + bound + " names no " + side + " of the graph; its " + side
-                            + "s are " + tensors));
+                            + "s are " + list(tensors)));
             explained.put(g.role.key() + "." + t.name(), ImportOptions.BIND_KEYS.get(key) + " (--bind " + key + "=" + bound + ")");
             return t.name();
         }
@@ -149,7 +149,7 @@ final class Bindings {
                     + " (inferred: the only " + side + " that can be " + what + ")");
             return candidates.get(0).name();
         }
-        throw refuse(g.describe() + ": cannot tell which " + side + " is " + what + "; its " + side + "s are " + tensors
+        throw refuse(g.describe() + ": cannot tell which " + side + " is " + what + "; its " + side + "s are " + list(tensors)
                 + (candidates.isEmpty() ? ", none of which can be" : "") + "; name it with --bind " + key + "=NAME");
     }
 
@@ -169,6 +169,21 @@ final class Bindings {
         }
         explained.put(g.role.key() + "." + hits.get(0).name(), ImportOptions.BIND_KEYS.get(key) + " (inferred from its name)");
         return hits.get(0).name();
+    }
+
+    /** "[x:float32[N,3,?,?]]": the batch as N, any other dynamic dimension as ?. */
+    static String list(List<TensorSpec> tensors) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < tensors.size(); i++) {
+            TensorSpec t = tensors.get(i);
+            long[] s = t.shape();
+            sb.append(i > 0 ? ", " : "").append(t.name()).append(':').append(t.dtype()).append('[');
+            for (int d = 0; d < s.length; d++) {
+                sb.append(d > 0 ? "," : "").append(s[d] >= 0 ? Long.toString(s[d]) : d == 0 ? "N" : "?");
+            }
+            sb.append(']');
+        }
+        return sb.append(']').toString();
     }
 
     private static String normalise(String name) {
