@@ -51,11 +51,10 @@ final class InspectCommand implements Callable<Integer> {
         }
         out.printf("bundle      %s (verified: sha256 and graph signatures)%n", bundle);
         out.printf("format      %s v%d, id %s, created %s%n", m.format(), m.formatVersion(), m.id(), m.createdAt());
-        out.printf("family      %s%n", m.family());
+        out.printf("family      %s%n", m.family() == null ? "none (a label only; the runtime reads roles)" : m.family());
         out.printf("image       %dx%dx%d (CxHxW), pixels in [%s, %s]%n", m.image().channels(), m.image().height(),
                 m.image().width(), fmt(m.image().pixelRange()[0]), fmt(m.image().pixelRange()[1]));
-        out.printf("likelihood  %s%s%n", m.likelihood().type(),
-                m.likelihood().sigma() == null ? "" : " (sigma " + m.likelihood().sigma() + ")");
+        out.printf("likelihood  %s%n", likelihood(m.likelihood()));
         out.printf("latent      %s; prior %s%s%n", latent(m.latent()), m.prior().type(),
                 m.prior().file() == null ? "" : " (" + m.prior().file() + ")");
         out.printf("sampling    %s%n", Priors.of(b).description());
@@ -77,8 +76,17 @@ final class InspectCommand implements Callable<Integer> {
             out.printf("parity      max |ORT - DJL| %s on %d random inputs (tolerance %s)%n", m.parity().maxAbsError(),
                     m.parity().batch(), m.parity().tolerance());
         }
+        if (m.golden() != null) {
+            out.printf("golden      batch %d, seed %d, graphs %s; computed on %s (%s), ONNX Runtime %s (vaeforge verify)%n",
+                    m.golden().batch(), m.golden().seed(), m.golden().graphs().keySet(), m.golden().device(),
+                    m.golden().platform(), m.golden().onnxRuntime());
+        } else {
+            out.println("golden      none (written before golden tensors; vaeforge verify cannot check it)");
+        }
         Manifest.Provenance p = m.provenance();
-        if (p != null) {
+        if (p != null && p.imported() != null) {
+            printImported(out, p);
+        } else if (p != null) {
             out.println("provenance");
             out.printf("  dataset   %s (fingerprint %s)%n", p.dataset(), p.datasetFingerprint());
             out.printf("  training  %d epochs, %d steps, seed %d%n", p.epochs(), p.steps(), p.seed());
@@ -93,11 +101,36 @@ final class InspectCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static void printImported(PrintWriter out, Manifest.Provenance p) {
+        Manifest.Imported imp = p.imported();
+        out.println("provenance  imported (" + imp.tool() + "), not trained by vaeforge");
+        for (Map.Entry<String, Manifest.Imported.Source> e : imp.sources().entrySet()) {
+            Manifest.Imported.Source s = e.getValue();
+            out.printf("  %-11s %s, %d bytes, sha256 %s, %s, opset %s%n", e.getKey(), s.file(), s.bytes(), s.sha256(),
+                    s.producer() == null ? "no producer named" : s.producer(), s.opset());
+        }
+        if (imp.options() != null && !imp.options().isEmpty()) {
+            out.printf("  options   %s%n", imp.options());
+        }
+        for (Map.Entry<String, String> e : imp.bindings().entrySet()) {
+            out.printf("  bound     %s = %s%n", e.getKey(), e.getValue());
+        }
+        for (Manifest.Imported.Probe pr : imp.probes()) {
+            out.printf("  probe     %s, batch %d: %s -> %s%n", pr.graph(), pr.batch(), pr.inputs(), pr.outputs());
+        }
+        out.printf("  versions  %s; Java %s on %s/%s%n", p.versions(), p.java(), p.os(), p.arch());
+    }
+
+    static String likelihood(Manifest.Likelihood l) {
+        return l.type() + (l.sigma() == null ? "" : " (sigma " + l.sigma() + ")");
+    }
+
     /** "gaussian [10]", or "grid 4x4 of 64 codes, dim 16" for a latent grid of codes. */
     static String latent(Manifest.Latent l) {
         long[] s = l.shape();
         return l.codes() ? "grid " + s[0] + "x" + s[1] + " of " + l.codebookSize() + " codes, dim " + l.codeDim()
-                : l.kind() + " " + java.util.Arrays.toString(s).replace(" ", "");
+                : l.kind() + " " + java.util.Arrays.toString(s).replace(" ", "")
+                + (l.scale() == null ? "" : ", scale " + l.scale() + " (the runtime's latent is scale times the graphs')");
     }
 
     /** "x=image, y=condition", a reconstruction with its value kind: "x_hat=reconstruction (logits)". */
@@ -106,7 +139,7 @@ final class InspectCommand implements Callable<Integer> {
                 .collect(java.util.stream.Collectors.joining(", "));
     }
 
-    private static String fmt(double d) {
+    static String fmt(double d) {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 }

@@ -8,6 +8,7 @@ import dev.vaeforge.runtime.VaeforgeException;
 import dev.vaeforge.runtime.bundle.BundleFormat;
 import dev.vaeforge.runtime.bundle.BundleReader;
 import dev.vaeforge.runtime.bundle.BundleWriter;
+import dev.vaeforge.runtime.bundle.GoldenRecorder;
 import dev.vaeforge.runtime.bundle.GraphRole;
 import dev.vaeforge.runtime.bundle.Manifest;
 import dev.vaeforge.runtime.data.ImageDataset;
@@ -105,9 +106,16 @@ public final class Exporter {
         return new Prepared(manifest, set.bytes(), prior.files());
     }
 
-    /** Writes {@code bundle} atomically to {@code out} and proves it opens the way a runtime elsewhere will open it. */
+    /**
+     * Writes {@code bundle} atomically to {@code out}, with golden tensors computed here for {@code vaeforge verify}
+     * ({@link GoldenRecorder}), and proves it opens the way a runtime elsewhere will open it.
+     */
     public static Result write(Prepared bundle, Path out, boolean overwrite) {
-        Manifest written = BundleWriter.write(out, bundle.manifest(), bundle.graphs(), bundle.files(), overwrite);
+        GoldenRecorder.Recorded golden = GoldenRecorder.record(bundle.manifest(), bundle.graphs(), GoldenRecorder.DEFAULT_SEED);
+        Map<String, byte[]> files = new java.util.LinkedHashMap<>(bundle.files());
+        files.putAll(golden.files());
+        Manifest written = BundleWriter.write(out, bundle.manifest().withGolden(golden.golden()), bundle.graphs(), files,
+                overwrite);
         // hashes and signatures, checked by the runtime's own reader and ONNX Runtime
         try (BundleSessions ignored = new BundleSessions(BundleReader.open(out), Device.CPU)) {
             return new Result(out, written);

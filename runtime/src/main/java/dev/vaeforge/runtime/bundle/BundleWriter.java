@@ -33,7 +33,7 @@ public final class BundleWriter {
 
     /**
      * As {@link #write(Path, Manifest, Map, boolean)} with further files next to the graphs (a code-grid
-     * bundle's code_prior.json), which the manifest lists with their sha256 itself.
+     * bundle's code_prior.json, golden tensors), which the manifest lists with their sha256 itself.
      */
     public static Manifest write(Path target, Manifest manifest, Map<GraphRole, byte[]> graphs, Map<String, byte[]> files,
                                  boolean replace) {
@@ -58,7 +58,7 @@ public final class BundleWriter {
         }
         Manifest complete = new Manifest(manifest.format(), manifest.formatVersion(), manifest.id(), manifest.createdAt(),
                 manifest.family(), manifest.image(), manifest.likelihood(), manifest.latent(), manifest.conditioning(),
-                manifest.prior(), manifest.opset(), specs, manifest.parity(), manifest.provenance());
+                manifest.prior(), manifest.opset(), specs, manifest.parity(), manifest.provenance(), manifest.golden());
         Path staged = null;
         try {
             staged = AtomicFiles.tempSibling(target);

@@ -27,7 +27,28 @@ public record Manifest(
         int opset,
         Map<String, Graph> graphs,
         Parity parity,
-        Provenance provenance) {
+        Provenance provenance,
+        Golden golden) {
+
+    /** A manifest without golden tensors (every bundle written before they existed). */
+    public Manifest(String format, int formatVersion, String id, String createdAt, String family, Image image,
+                    Likelihood likelihood, Latent latent, Conditioning conditioning, Prior prior, int opset,
+                    Map<String, Graph> graphs, Parity parity, Provenance provenance) {
+        this(format, formatVersion, id, createdAt, family, image, likelihood, latent, conditioning, prior, opset, graphs,
+                parity, provenance, null);
+    }
+
+    /** This manifest with {@code g} as its golden tensors. */
+    public Manifest withGolden(Golden g) {
+        return new Manifest(format, formatVersion, id, createdAt, family, image, likelihood, latent, conditioning, prior,
+                opset, graphs, parity, provenance, g);
+    }
+
+    /** This manifest with {@code newGraphs} as its graph entries. */
+    public Manifest withGraphs(Map<String, Graph> newGraphs) {
+        return new Manifest(format, formatVersion, id, createdAt, family, image, likelihood, latent, conditioning, prior,
+                opset, newGraphs, parity, provenance, golden);
+    }
 
     /**
      * Image shape and the pixel range [lo, hi] the graphs' image tensors use ([0, 1] for every bundle
@@ -56,10 +77,13 @@ public record Manifest(
      * </ul>
      * A v1 manifest's {@code {kind: vector, dim}} and {@code {kind: grid, dim, height, width,
      * codebookSize}} are read into this form by {@code BundleReader}.
+     * <p>{@code scale} (Gaussian latents, absent = 1): the latent the runtime works in (prior, sampling,
+     * interpolation, KL) is s·z, where z is what the graphs exchange; the encoder's mean is multiplied by s,
+     * its log-variance raised by 2 ln s, and the decoder receives z'/s (diffusers' {@code scaling_factor}).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Latent(String kind, long[] shape, Integer codeDim, Integer codebookSize, String name,
-                         List<Latent> levels) {
+                         List<Latent> levels, Double scale) {
         public static final String GAUSSIAN = "gaussian";
         public static final String CODES = "codes";
         public static final String LEVELS = "levels";
@@ -67,6 +91,21 @@ public record Manifest(
         public Latent {
             shape = shape == null ? null : shape.clone();
             levels = levels == null ? null : List.copyOf(levels);
+        }
+
+        /** A latent without a scale (1). */
+        public Latent(String kind, long[] shape, Integer codeDim, Integer codebookSize, String name, List<Latent> levels) {
+            this(kind, shape, codeDim, codebookSize, name, levels, null);
+        }
+
+        /** This latent with {@code s} as its scale (null or 1: none). */
+        public Latent withScale(Double s) {
+            return new Latent(kind, shape, codeDim, codebookSize, name, levels, s == null || s == 1.0 ? null : s);
+        }
+
+        /** The scale s (1 when absent). */
+        public double scaleOrOne() {
+            return scale == null ? 1.0 : scale;
         }
 
         public static Latent gaussian(long... shape) {
@@ -100,12 +139,13 @@ public record Manifest(
         public boolean equals(Object o) {
             return o instanceof Latent l && java.util.Objects.equals(kind, l.kind) && java.util.Arrays.equals(shape, l.shape)
                     && java.util.Objects.equals(codeDim, l.codeDim) && java.util.Objects.equals(codebookSize, l.codebookSize)
-                    && java.util.Objects.equals(name, l.name) && java.util.Objects.equals(levels, l.levels);
+                    && java.util.Objects.equals(name, l.name) && java.util.Objects.equals(levels, l.levels)
+                    && java.util.Objects.equals(scale, l.scale);
         }
 
         @Override
         public int hashCode() {
-            return java.util.Objects.hash(kind, java.util.Arrays.hashCode(shape), codeDim, codebookSize, name, levels);
+            return java.util.Objects.hash(kind, java.util.Arrays.hashCode(shape), codeDim, codebookSize, name, levels, scale);
         }
 
         public boolean codes() {
@@ -163,7 +203,10 @@ public record Manifest(
     public record Parity(double tolerance, int batch, long seed, Map<String, Double> maxAbsError) {
     }
 
-    /** Where the model came from. {@code trainingConfig} is the trainer's config JSON as a tree. */
+    /**
+     * Where the model came from. {@code trainingConfig} is the trainer's config JSON as a tree. A bundle
+     * made by {@code vaeforge import} has no training fields; {@code imported} says what it was made from.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Provenance(
             Map<String, Object> trainingConfig,
@@ -177,6 +220,36 @@ public record Manifest(
             String java,
             String os,
             String arch,
-            String runDirectory) {
+            String runDirectory,
+            Imported imported) {
+
+        /** Provenance of a trained model (no import record). */
+        public Provenance(Map<String, Object> trainingConfig, String dataset, String datasetFingerprint, int epochs,
+                          long steps, Map<String, Double> finalMetrics, long seed, Map<String, String> versions,
+                          String java, String os, String arch, String runDirectory) {
+            this(trainingConfig, dataset, datasetFingerprint, epochs, steps, finalMetrics, seed, versions, java, os, arch,
+                    runDirectory, null);
+        }
+    }
+
+    /**
+     * What {@code vaeforge import} made a bundle from: each source graph by role ({@code file} as given,
+     * its {@code sha256} and size, the producer it names), how each tensor's role was decided
+     * ({@code bindings}: tensor -> "inferred: ..." or "--bind ..."), the options given, and the
+     * {@code probes} it ran to prove the batch axis dynamic and the shapes chained.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Imported(String tool, Map<String, Source> sources, Map<String, String> bindings,
+                           Map<String, String> options, List<Probe> probes) {
+        /** One source graph file. */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        public record Source(String file, String sha256, long bytes, String producer, Integer opset) {
+        }
+
+        /** One probe run: {@code graph} on a batch of {@code batch}, with the shapes fed and returned and the value range out. */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        public record Probe(String graph, int batch, Map<String, List<Long>> inputs, Map<String, List<Long>> outputs,
+                            Map<String, double[]> ranges) {
+        }
     }
 }

@@ -32,6 +32,71 @@ final class ManifestChecks {
         checkPrior(dir, file, m);
         GraphChecks.check(dir, file, m);
         checkConditioning(file, m);
+        checkLatentScale(file, m.latent());
+        checkGolden(dir, file, m);
+    }
+
+    private static void checkLatentScale(Path file, Manifest.Latent l) {
+        if (l.scale() == null) {
+            return;
+        }
+        if (!l.gaussian() || !Double.isFinite(l.scale()) || !(l.scale() > 0)) {
+            throw fail(file + ": field 'latent.scale' must be a positive finite number on a gaussian latent, got "
+                    + l.scale() + " on a latent of kind " + l.kind());
+        }
+    }
+
+    /**
+     * Golden tensors (optional): each names a graph of the bundle, covers every input of that graph by name and
+     * only its outputs, and each file is a plain name inside the bundle whose sha256 matches.
+     */
+    private static void checkGolden(Path dir, Path file, Manifest m) {
+        Golden g = m.golden();
+        if (g == null) {
+            return;
+        }
+        if (g.graphs() == null || g.graphs().isEmpty() || g.batch() < 1) {
+            throw fail(file + ": field 'golden' must have a positive 'batch' and list 'graphs'");
+        }
+        for (Map.Entry<String, Golden.Graph> e : g.graphs().entrySet()) {
+            String f = "golden.graphs." + e.getKey();
+            Manifest.Graph graph = m.graphs().get(e.getKey());
+            Golden.Graph gg = e.getValue();
+            if (graph == null || gg == null) {
+                throw fail(file + ": field '" + f + "' names no graph of this bundle");
+            }
+            if (!(gg.tolerance() > 0) || gg.inputs() == null || gg.outputs() == null) {
+                throw fail(file + ": field '" + f + "' needs a positive 'tolerance', 'inputs' and 'outputs'");
+            }
+            List<String> inputs = graph.inputs().stream().map(TensorSpec::name).sorted().toList();
+            List<String> golden = gg.inputs().stream().map(Golden.Tensor::name).sorted().toList();
+            if (!inputs.equals(golden)) {
+                throw fail(file + ": field '" + f + ".inputs' covers " + golden + ", the graph's inputs are " + inputs);
+            }
+            List<String> outputs = graph.outputs().stream().map(TensorSpec::name).toList();
+            for (Golden.Tensor t : gg.outputs()) {
+                if (!outputs.contains(t.name())) {
+                    throw fail(file + ": field '" + f + ".outputs' names '" + t.name() + "', which is not an output of"
+                            + " the graph (" + outputs + ")");
+                }
+            }
+            List<Golden.Tensor> all = new ArrayList<>(gg.inputs());
+            all.addAll(gg.outputs());
+            for (Golden.Tensor t : all) {
+                if (t.file() == null || !plainFileName(t.file())) {
+                    throw fail(file + ": field '" + f + "' file name " + t.file() + " must be a plain file name inside"
+                            + " the bundle");
+                }
+                Path p = dir.resolve(t.file());
+                if (!Files.isRegularFile(p)) {
+                    throw fail(p + ": missing (listed in manifest.json as a golden tensor of the " + e.getKey() + " graph)");
+                }
+                if (t.sha256() == null) {
+                    throw fail(file + ": field '" + f + "' tensor '" + t.name() + "' has no sha256");
+                }
+                checkHash(p, t.sha256());
+            }
+        }
     }
 
     private static void checkImage(Path file, Manifest m) {

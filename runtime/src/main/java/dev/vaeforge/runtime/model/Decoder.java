@@ -21,6 +21,8 @@ public final class Decoder {
     private final TensorSpec output;
     private final int latentSize;
     private final int imageSize;
+    /** 1 / latent.scale: the graph's latent is the runtime's divided by the scale (1 for codes and unscaled latents). */
+    private final double unscale;
 
     Decoder(ModelSessions sessions, PixelMapping pixels, int maxBatch) {
         this.sessions = sessions;
@@ -32,6 +34,7 @@ public final class Decoder {
         this.output = g.output(TensorRole.RECONSTRUCTION).orElseThrow();
         this.latentSize = perItem(latent.shape());
         this.imageSize = perItem(output.shape());
+        this.unscale = 1 / sessions.manifest().latent().scaleOrOne();
     }
 
     /** Values per item of the latent input. */
@@ -48,13 +51,24 @@ public final class Decoder {
         float[] out = new float[n * imageSize];
         Chunks.forEach(n, maxBatch, (from, b) -> {
             Map<String, Tensor> in = new HashMap<>();
-            in.put(latent.name(), Tensor.of(Chunks.slice(z, from, b, latentSize), batch(latent.shape(), b)));
+            in.put(latent.name(), Tensor.of(unscaled(Chunks.slice(z, from, b, latentSize)), batch(latent.shape(), b)));
             feedCondition(in, condition, y, from, b);
             try (ModelSessions.Outputs r = sessions.run(GraphRole.DECODER, in, Set.of(output.name()))) {
                 float[] x = pixels.fromReconstruction(r.floats(output.name()), output.values());
                 System.arraycopy(x, 0, out, from * imageSize, b * imageSize);
             }
         });
+        return out;
+    }
+
+    private float[] unscaled(float[] z) {
+        if (unscale == 1) {
+            return z;
+        }
+        float[] out = new float[z.length];
+        for (int i = 0; i < z.length; i++) {
+            out[i] = (float) (z[i] * unscale);
+        }
         return out;
     }
 

@@ -71,7 +71,21 @@ public final class GaussianHead implements LatentHead {
                 }
             }
         });
+        scale(mu, logvar);
         return new Posterior(mu, logvar, n, size);
+    }
+
+    /** The manifest's latent scale s (diffusers' scaling_factor): q(s·z | x) has mean s·mu and log-variance logvar + 2 ln s. */
+    private void scale(float[] mu, float[] logvar) {
+        double s = sessions.manifest().latent().scaleOrOne();
+        if (s == 1) {
+            return;
+        }
+        float shift = (float) (2 * Math.log(s));
+        for (int i = 0; i < mu.length; i++) {
+            mu[i] = (float) (mu[i] * s);
+            logvar[i] += shift;
+        }
     }
 
     /** Moments [b, 2C, ...]: each item's first half is its mean, the second its log-variance. */
