@@ -111,13 +111,15 @@ final class BenchCommand implements Callable<Integer> {
         MemorySampler memory = new MemorySampler();
         String loadBefore = LoadAverage.read();
         memory.start();
+        dev.vaeforge.cli.bench.LpipsBench lpipsBench = new dev.vaeforge.cli.bench.LpipsBench(settings, engines.runtime(),
+                throughput, memory);
+        lpipsBench.check(lpipsModels);
         Path tmp = Files.createTempDirectory("vaeforge-bench");
         try {
             Path bundle = tmp.resolve("bundle");
             TrainingBench.Result train = new TrainingBench(settings, engines.trainer(), memory).run(bundle);
             RuntimeBench.Result runtime = new RuntimeBench(settings, engines.runtime(), throughput, memory).run(bundle);
-            dev.vaeforge.cli.bench.LpipsBench.Result lpips = new dev.vaeforge.cli.bench.LpipsBench(settings,
-                    engines.runtime(), throughput, memory).run(bundle, lpipsModels);
+            dev.vaeforge.cli.bench.LpipsBench.Result lpips = lpipsBench.run(bundle, lpipsModels);
             MatmulPeak.Result matmul = new MatmulPeak(matmulSize, throughput, memory).measure(n, engines.trainer());
             Map<String, Object> peer = new TorchPeer(python, peerScript, noPeer).run(settings, memory);
             BenchReport report = new BenchReport(settings, flops, loadBefore, LoadAverage.read(), train, runtime, matmul,

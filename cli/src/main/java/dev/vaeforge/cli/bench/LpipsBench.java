@@ -50,6 +50,19 @@ public final class LpipsBench {
         this.memory = memory;
     }
 
+    /** Refuses, before any work, a graph that cannot open or cannot take the bench's image size. */
+    public void check(List<Path> graphs) {
+        for (Path g : graphs) {
+            try (LpipsModel lp = LpipsModel.open(g, device)) {
+                String why = lp.unsupportedReason(settings.shape());
+                if (why != null) {
+                    throw dev.vaeforge.runtime.VaeforgeException.badParameter("lpips-model " + g.getFileName() + ": "
+                            + why + "; set image-size to at least " + lp.info().minHeight(), "lpips-model", "image-size");
+                }
+            }
+        }
+    }
+
     /** Nothing is measured (and the result is empty) without graphs. */
     public Result run(Path bundle, List<Path> graphs) throws Exception {
         if (graphs.isEmpty()) {
@@ -66,12 +79,6 @@ public final class LpipsBench {
             without = throughput.perSecond(() -> evaluateBatch(rt, q, x, shape), BATCH);
             for (Path g : graphs) {
                 try (LpipsModel lp = LpipsModel.open(g, device)) {
-                    String why = lp.unsupportedReason(shape);
-                    if (why != null) {
-                        throw dev.vaeforge.runtime.VaeforgeException.badParameter("lpips-model " + g.getFileName() + ": "
-                                + why + "; set image-size to at least " + lp.info().minHeight(), "lpips-model",
-                                "image-size");
-                    }
                     double with = throughput.perSecond(() -> {
                         float[] r = evaluateBatch(rt, q, x, shape);
                         lp.distance(x, r, BATCH, shape);
