@@ -135,7 +135,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Mean LPIPS of the held-out images against their reconstructions, or why it was not computed. */
-    private String heldOutLpips(float[] x, float[] r, int n, ImageShape shape) {
+    String heldOutLpips(float[] x, float[] r, int n, ImageShape shape) {
         try (dev.vaeforge.runtime.eval.Lpips lp = lpips.open(Device.CPU)) {
             if (lp == null && lpips.noLpips) {
                 return "not computed: turned off (--no-lpips)";

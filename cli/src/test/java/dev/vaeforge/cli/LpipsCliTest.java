@@ -137,6 +137,27 @@ class LpipsCliTest {
     }
 
     @Test
+    void demoReportsTheHeldOutLpipsWithTheChosenGraph() throws Exception {
+        ImageShape gray64 = new ImageShape(1, 64, 64);
+        float[] x = new float[2 * gray64.size()];
+        float[] r = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i % 64) / 63f;
+            r[i] = 1 - x[i];
+        }
+        DemoCommand demo = new DemoCommand();
+        demo.lpips = new LpipsOptions();
+        assertTrue(demo.heldOutLpips(x, r, 2, gray64).startsWith("not computed: no LPIPS graph"));
+        assertEquals(0, CliRun.of("lpips", "install", graph.toString()).exitCode());
+        String line = demo.heldOutLpips(x, r, 2, gray64);
+        assertTrue(line.matches("\\d+\\.\\d{4} \\(mean of 2 images, LPIPS-alex \\(sha256 [0-9a-f]{12}, installed\\)\\)"), line);
+        assertTrue(demo.heldOutLpips(new float[2 * 256], new float[2 * 256], 2, new ImageShape(1, 16, 16))
+                .startsWith("not computed: images are 16x16, smaller than the 31x31 LPIPS-alex needs"));
+        demo.lpips.noLpips = true;
+        assertEquals("not computed: turned off (--no-lpips)", demo.heldOutLpips(x, r, 2, gray64));
+    }
+
+    @Test
     void aGraphThatFailsTheSanityCheckIsRefused() throws Exception {
         Path notAGraph = work.resolve("junk.onnx");
         Files.writeString(notAGraph, "junk");

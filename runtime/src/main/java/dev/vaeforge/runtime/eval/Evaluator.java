@@ -146,7 +146,7 @@ public final class Evaluator {
         String noLpips = lpips == null ? null : lpips.unsupportedReason(shape);
         if (noLpips != null && m.remove(MetricName.LPIPS)) {
             // the other metrics of such images are still computed; LPIPS alone needs larger images
-            notComputed.put("lpips", noLpips + "; resize the data (--resize with a larger model) to compute it");
+            notComputed.put("lpips", noLpips);
         }
         String noKl = noKlReason();
         for (MetricName k : new MetricName[] {MetricName.KL, MetricName.ELBO}) {
