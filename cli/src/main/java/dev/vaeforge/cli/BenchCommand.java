@@ -94,6 +94,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--peer-script", paramLabel = "FILE", description = "The peer script. Default: bench/peers/torch_vae.py of the checkout.")
     Path peerScript;
 
+    @Option(names = "--lpips-model", paramLabel = "FILE", description = "Also measure what LPIPS costs in evaluate with "
+            + "this graph (repeatable, e.g. once per backbone): evaluate's reconstruction work with and without it, and "
+            + "the graph alone.")
+    List<Path> lpipsModels = new java.util.ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
@@ -106,15 +111,19 @@ final class BenchCommand implements Callable<Integer> {
         MemorySampler memory = new MemorySampler();
         String loadBefore = LoadAverage.read();
         memory.start();
+        dev.vaeforge.cli.bench.LpipsBench lpipsBench = new dev.vaeforge.cli.bench.LpipsBench(settings, engines.runtime(),
+                throughput, memory);
+        lpipsBench.check(lpipsModels);
         Path tmp = Files.createTempDirectory("vaeforge-bench");
         try {
             Path bundle = tmp.resolve("bundle");
             TrainingBench.Result train = new TrainingBench(settings, engines.trainer(), memory).run(bundle);
             RuntimeBench.Result runtime = new RuntimeBench(settings, engines.runtime(), throughput, memory).run(bundle);
+            dev.vaeforge.cli.bench.LpipsBench.Result lpips = lpipsBench.run(bundle, lpipsModels);
             MatmulPeak.Result matmul = new MatmulPeak(matmulSize, throughput, memory).measure(n, engines.trainer());
             Map<String, Object> peer = new TorchPeer(python, peerScript, noPeer).run(settings, memory);
             BenchReport report = new BenchReport(settings, flops, loadBefore, LoadAverage.read(), train, runtime, matmul,
-                    peer, memory);
+                    peer, memory, lpips);
             report.print(o);
             o.flush();
             if (out != null) {

@@ -2,10 +2,12 @@ package dev.vaeforge.cli;
 
 import dev.vaeforge.cli.data.DatasetResolver;
 import dev.vaeforge.runtime.VaeforgeException;
+import dev.vaeforge.runtime.data.DatasetOptions;
 import dev.vaeforge.runtime.data.FolderDataset;
 import dev.vaeforge.runtime.data.ImageDataset;
 import dev.vaeforge.runtime.data.ImageShape;
 import dev.vaeforge.runtime.data.Subset;
+import dev.vaeforge.runtime.eval.FolderPairs;
 import dev.vaeforge.runtime.eval.Lpips;
 import dev.vaeforge.runtime.eval.MetricName;
 import dev.vaeforge.runtime.eval.PairComparison;
@@ -28,7 +30,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = {"Compare two sets of images pair by pair (folders matched by relative file name without extension; "
                 + "dataset specs by index) with SSIM, GMSD, PSNR, MSE and LPIPS; writes one row per pair (CSV, or JSON "
-                + "when --out ends in .json) and prints the means.",
+                + "when --out ends in .json) and prints the means. Folder pairs may differ in size from each other; only "
+                + "the two images of one pair must agree (or pass --resize). A metric that cannot measure a pair's size "
+                + "(LPIPS below its backbone's minimum, SSIM below 11x11) is left empty for that pair, counted and named.",
                 "Example: vaeforge compare --a originals/ --b reconstructions/ --out pairs.csv"})
 final class CompareCommand implements Callable<Integer> {
     @Spec
@@ -47,8 +51,8 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Per-pair values (.csv or .json).")
     Path out;
 
-    @Option(names = "--lpips-model", paramLabel = "FILE", description = "LPIPS ONNX graph; without it LPIPS is not computed.")
-    Path lpipsModel;
+    @Mixin
+    LpipsOptions lpips;
 
     @Option(names = "--batch-size", defaultValue = "64", description = "Pairs per batch. Default: ${DEFAULT-VALUE}.")
     int batchSize;
@@ -62,21 +66,44 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         var wanted = MetricName.parseList(metrics, "metrics");
-        ImageDataset da = open(a, null);
-        ImageDataset db = open(b, da.shape());
+        lpips.check();
+        if (lpips.noLpips) {
+            wanted.remove(MetricName.LPIPS);
+        }
+        if (batchSize < 1 || batchSize > 4096) {
+            throw VaeforgeException.badParameter("batch-size must be in 1..4096, got " + batchSize, "batch-size");
+        }
+        boolean folders = Files.isDirectory(Path.of(a)) && Files.isDirectory(Path.of(b));
+        // two folders: every pair at its own size, so only the file list is read here (resize lets any size pass)
+        ImageDataset da = folders ? openFolder(a) : open(a, null);
+        ImageDataset db = folders ? openFolder(b) : open(b, da.shape());
         List<String> names = new ArrayList<>();
         int[][] pairs = match(da, db, names);
         PairComparison.Result r;
-        try (Lpips lp = lpipsModel == null ? null : LpipsAdapter.open(lpipsModel, device.parse())) {
-            r = PairComparison.run(new Subset(da, pairs[0], "a"), new Subset(db, pairs[1], "b"), names, wanted, lp,
-                    batchSize, device.parse(), out);
+        try (Lpips lp = wanted.contains(MetricName.LPIPS) ? lpips.open(device.parse()) : null) {
+            r = folders
+                    ? PairComparison.run(new FolderPairs((FolderDataset) da, (FolderDataset) db, pairs[0], pairs[1], names,
+                            input.resize), wanted, lp, batchSize, device.parse(), out)
+                    : PairComparison.run(new Subset(da, pairs[0], "a"), new Subset(db, pairs[1], "b"), names, wanted, lp,
+                            batchSize, device.parse(), out);
         }
         PrintWriter o = spec.commandLine().getOut();
         o.printf("compared %d pairs; per-pair values in %s%n", r.pairs(), out.toAbsolutePath());
+        if (r.lpips() != null) {
+            o.printf("  LPIPS graph: LPIPS-%s, sha256 %s (%s)%n", r.lpips().backbone(), r.lpips().sha256(), r.lpips().source());
+        }
         r.metrics().forEach((k, s) -> o.printf(Locale.ROOT, "  %-5s mean %.6f  std %.6f%s%n", k, s.mean(), s.std(),
                 s.infinite() > 0 ? "  (" + s.infinite() + " identical pairs, infinite PSNR, not in the mean)" : ""));
         r.notComputed().forEach((k, v) -> o.printf("  %s not computed: %s%n", k, v));
         return 0;
+    }
+
+    private ImageDataset openFolder(String dir) throws IOException {
+        try {
+            return FolderDataset.open(Path.of(dir), DatasetOptions.defaults().withResize(true).withSkipBad(input.skipBad));
+        } catch (IllegalArgumentException e) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, dir + ": " + e.getMessage(), e);
+        }
     }
 
     private ImageDataset open(String spec, ImageShape shape) throws IOException {

@@ -60,9 +60,13 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Training seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @picocli.CommandLine.Mixin
+    LpipsOptions lpips;
+
     @Override
     public Integer call() throws IOException {
         long t0 = System.nanoTime();
+        lpips.check();
         PrintWriter o = spec.commandLine().getOut();
         prepare();
         Path run = out.resolve("run");
@@ -87,6 +91,7 @@ final class DemoCommand implements Callable<Integer> {
         Path samples = out.resolve("samples.png");
         Path interp = out.resolve("interpolation.png");
         double mse;
+        String lpipsLine;
         try (VaeRuntime rt = VaeRuntime.open(bundle, Device.CPU)) {
             ImageShape shape = rt.imageShape();
             ImageDataset heldOut = DatasetResolver.open("shapes:n=32,size=" + imageSize + ",seed=" + HELD_OUT_SEED,
@@ -99,6 +104,7 @@ final class DemoCommand implements Callable<Integer> {
             float[] x = heldOut.batch(idx, 0, n);
             float[] r = rt.reconstruct(x, n);
             mse = meanSquaredError(x, r);
+            lpipsLine = heldOutLpips(x, r, n, shape);
             ImageFiles.writePng(ImageGrid.comparison(x, r, shape, n, 8, 2), recon);
             ImageFiles.writePng(ImageGrid.of(rt.sample(64, 1), shape, 64, 8, 2), samples);
             int a = firstWithLabel(heldOut, 0);
@@ -122,9 +128,33 @@ final class DemoCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "final loss      train %.2f, test %.2f nats/image (test recon %.2f + KL %.2f); held-out MSE %.5f%n",
                 s.finalMetrics().trainLoss(), s.finalMetrics().testLoss(), s.finalMetrics().testRecon(),
                 s.finalMetrics().testKl(), mse);
+        o.printf("held-out LPIPS  %s%n", lpipsLine);
         o.printf(Locale.ROOT, "wall time       %.1f s (training %.1f s)%n", wall, s.wallSeconds());
         o.printf("try             ./vaeforge inspect %s%n", bundle);
         return 0;
+    }
+
+    /** Mean LPIPS of the held-out images against their reconstructions, or why it was not computed. */
+    String heldOutLpips(float[] x, float[] r, int n, ImageShape shape) {
+        try (dev.vaeforge.runtime.eval.Lpips lp = lpips.open(Device.CPU)) {
+            if (lp == null && lpips.noLpips) {
+                return "not computed: turned off (--no-lpips)";
+            }
+            if (lp == null) {
+                return "not computed: no LPIPS graph (install one with 'vaeforge lpips install FILE'; docs/EVALUATION.md)";
+            }
+            String why = lp.unsupportedReason(shape);
+            if (why != null) {
+                return "not computed: " + why;
+            }
+            double[] d = lp.distance(x, r, n, shape);
+            double mean = 0;
+            for (double v : d) {
+                mean += v / n;
+            }
+            return String.format(Locale.ROOT, "%.4f (mean of %d images, %s)", mean, n,
+                    lp instanceof LpipsAdapter a ? a.summary() : lp.description());
+        }
     }
 
     /** Replaces an earlier demo's output, but never a directory the demo did not create. */

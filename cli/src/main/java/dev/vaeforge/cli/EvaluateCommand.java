@@ -64,9 +64,8 @@ final class EvaluateCommand extends BundleCommand {
             description = "Comma-separated: bce, mse, psnr, kl, elbo, ssim, gmsd, lpips, or all. Default: ${DEFAULT-VALUE}.")
     String metrics;
 
-    @Option(names = "--lpips-model", paramLabel = "FILE", description = "An LPIPS ONNX graph (two [-1,1] NCHW inputs, one "
-            + "distance per pair; see runtime/README.md). Without it LPIPS is reported as not computed.")
-    Path lpipsModel;
+    @Mixin
+    LpipsOptions lpips;
 
     @Option(names = "--samples", defaultValue = "1000", description = "Prior samples for the generation metrics (0 = none). Default: ${DEFAULT-VALUE}.")
     int samples;
@@ -100,8 +99,13 @@ final class EvaluateCommand extends BundleCommand {
 
     @Override
     public Integer call() throws IOException {
-        EvalSettings settings = new EvalSettings(limit, batchSize, MetricName.parseList(metrics, "metrics"), samples, seed,
-                nllSamples, surgeryImages);
+        java.util.Set<MetricName> wanted = MetricName.parseList(metrics, "metrics");
+        lpips.check();
+        if (lpips.noLpips) {
+            // asked for explicitly: no "not computed" line, no column
+            wanted.remove(MetricName.LPIPS);
+        }
+        EvalSettings settings = new EvalSettings(limit, batchSize, wanted, samples, seed, nllSamples, surgeryImages);
         Device dev = device.parse();
         checkDistinctNames();
         if (Files.exists(out) && !overwrite) {
@@ -109,7 +113,10 @@ final class EvaluateCommand extends BundleCommand {
         }
         PrintWriter o = spec.commandLine().getOut();
         List<EvaluationResult> results = new ArrayList<>();
-        try (Lpips lp = openLpips(dev)) {
+        try (Lpips lp = settings.has(MetricName.LPIPS) ? lpips.open(dev) : null) {
+            if (lp instanceof LpipsAdapter a) {
+                o.printf("LPIPS: %s%n", a.summary());
+            }
             for (Path bundle : bundles) {
                 Path target = bundles.size() == 1 ? out : out.resolve(bundle.toAbsolutePath().normalize().getFileName().toString());
                 results.add(evaluateOne(bundle, target, settings, dev, lp));
@@ -147,20 +154,13 @@ final class EvaluateCommand extends BundleCommand {
                     split == null ? null : split.name().toLowerCase(java.util.Locale.ROOT), ds.description(),
                     ds.fingerprint(), ds.size());
             java.util.Set<MetricName> columns = java.util.EnumSet.copyOf(settings.metrics());
-            if (lp == null) {
+            if (lp == null || lp.unsupportedReason(rt.imageShape()) != null) {
                 columns.remove(MetricName.LPIPS);
             }
             try (EvalOutputs outputs = EvalOutputs.create(target, overwrite, columns)) {
                 return ev.evaluate(ds, ref, bundle, outputs);
             }
         }
-    }
-
-    private Lpips openLpips(Device dev) {
-        if (lpipsModel == null) {
-            return null;
-        }
-        return LpipsAdapter.open(lpipsModel, dev);
     }
 
     private void checkDistinctNames() {

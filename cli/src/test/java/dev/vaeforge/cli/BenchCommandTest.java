@@ -34,6 +34,30 @@ class BenchCommandTest {
     }
 
     @Test
+    void lpipsRowsMeasureEvaluateWithAndWithoutEachGraph(@TempDir Path dir) throws Exception {
+        Path graph = dir.resolve("alex.onnx");
+        Files.write(graph, dev.vaeforge.runtime.metrics.lpips.LpipsAlexNetGraph.build(
+                dev.vaeforge.runtime.metrics.lpips.LpipsWeights.random(3)).toByteArray());
+        Path json = dir.resolve("bench.json");
+        CliRun r = CliRun.of("bench", "--image-size", "32", "--channels", "3", "--widths", "8,8", "--latent-dim", "4",
+                "--batch-size", "4", "--steps", "1", "--warmup", "0", "--recon-batches", "1", "--latency-iters", "2",
+                "--seconds", "0.01", "--matmul-size", "32", "--no-peer", "--lpips-model", graph.toString(),
+                "--out", json.toString());
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.out().contains("evaluate, no LPIPS"), r::toString);
+        assertTrue(r.out().contains("evaluate + LPIPS-alex"), r::toString);
+        JsonNode lp = Json.mapper().readTree(Files.readString(json)).path("results").path("lpips");
+        assertTrue(lp.path("evaluate_without_lpips_images_per_s").asDouble() > 0);
+        assertEquals("alex", lp.path("graphs").get(0).path("backbone").asText());
+        assertTrue(lp.path("graphs").get(0).path("lpipsAloneImagesPerSecond").asDouble() > 0);
+
+        CliRun small = CliRun.of("bench", "--image-size", "16", "--widths", "8,8", "--steps", "1", "--no-peer",
+                "--recon-batches", "1", "--seconds", "0.01", "--matmul-size", "32", "--lpips-model", graph.toString());
+        assertEquals(2, small.exitCode(), small::toString);
+        assertTrue(small.err().contains("set --image-size to at least 31"), small::toString);
+    }
+
+    @Test
     void cudaWithoutAGpuFailsCleanly() {
         CliRun r = CliRun.of("bench", "--device", "cuda", "--no-peer", "--image-size", "16", "--widths", "8,8");
         assertEquals(5, r.exitCode(), r::toString);

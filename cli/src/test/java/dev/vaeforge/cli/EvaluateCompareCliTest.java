@@ -71,16 +71,24 @@ class EvaluateCompareCliTest {
         EvaluationResult m = Json.read(out.resolve("metrics.json"), EvaluationResult.class);
         assertTrue(m.reconstruction().get("lpips").mean() > 0, "a distance between different images");
         assertEquals(4, m.generation().get("lpips").count());
-        assertTrue(m.settings().lpipsModel().startsWith("lpips.onnx (sha256 "), m.settings().lpipsModel());
+        assertTrue(m.settings().lpipsModel().startsWith("lpips.onnx (LPIPS-alex, sha256 "), m.settings().lpipsModel());
+        assertEquals("alex", m.settings().lpips().backbone());
+        assertEquals("--lpips-model", m.settings().lpips().source());
         assertTrue(Files.readAllLines(out.resolve("metrics.csv")).get(0).endsWith(",lpips"));
 
+        // too small for AlexNet: LPIPS alone is not computed, the other metrics are
         Path small = tmp.resolve("lp16");
-        CliRun refused = CliRun.of("evaluate", bundle.toString(), "--data", "shapes:n=6,size=16", "--lpips-model",
-                graph.toString(), "--out", small.toString());
-        assertEquals(2, refused.exitCode(), refused.toString());
-        assertFalse(Files.exists(small));
+        CliRun tooSmall = CliRun.of("evaluate", bundle.toString(), "--data", "shapes:n=6,size=16", "--samples", "2",
+                "--lpips-model", graph.toString(), "--out", small.toString());
+        assertEquals(0, tooSmall.exitCode(), tooSmall.toString());
+        assertTrue(tooSmall.out().contains("lpips not computed: images are 16x16, smaller than the 31x31 LPIPS-alex needs"),
+                tooSmall.toString());
+        EvaluationResult sm = Json.read(small.resolve("metrics.json"), EvaluationResult.class);
+        assertEquals(6, sm.reconstruction().get("ssim").count());
+        assertFalse(sm.reconstruction().containsKey("lpips"));
+        assertFalse(Files.readAllLines(small.resolve("metrics.csv")).get(0).contains("lpips"));
         assertFails(2, "not-a-graph.onnx", "evaluate", rgb.toString(), "--data", "shapes:n=6,size=32,rgb",
-                "--lpips-model", tmp.resolve("not-a-graph.onnx").toString(), "--out", small.toString());
+                "--lpips-model", tmp.resolve("not-a-graph.onnx").toString(), "--out", tmp.resolve("lp-bad").toString());
     }
 
     @Test

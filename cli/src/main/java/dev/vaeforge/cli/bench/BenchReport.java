@@ -32,9 +32,19 @@ public final class BenchReport {
     private final Double torchTrainSameSettings;
     private final Map<String, Object> ratios = new LinkedHashMap<>();
     private final Targets targets;
+    /** The LPIPS rows; empty when no --lpips-model was given. */
+    private final LpipsBench.Result lpips;
 
     public BenchReport(BenchSettings settings, VaeFlops flops, String loadStart, String loadEnd, TrainingBench.Result train,
             RuntimeBench.Result runtime, MatmulPeak.Result matmul, Map<String, Object> peer, MemorySampler memory) {
+        this(settings, flops, loadStart, loadEnd, train, runtime, matmul, peer, memory,
+                new LpipsBench.Result(Double.NaN, java.util.List.of()));
+    }
+
+    public BenchReport(BenchSettings settings, VaeFlops flops, String loadStart, String loadEnd, TrainingBench.Result train,
+            RuntimeBench.Result runtime, MatmulPeak.Result matmul, Map<String, Object> peer, MemorySampler memory,
+            LpipsBench.Result lpips) {
+        this.lpips = lpips;
         this.settings = settings;
         this.flops = flops;
         this.loadStart = loadStart;
@@ -99,6 +109,13 @@ public final class BenchReport {
         table.row("sample (ORT)", s.batchSize(), runtime.sampleImagesPerSecond(), flops.sampleFlops(), torchSample());
         table.row("SSIM+GMSD (ORT)", runtime.qualityBatch(), runtime.qualityImagesPerSecond(), 0, null);
         table.row("NLL S=" + runtime.nllSamples() + " (ORT)", RuntimeBench.NLL_BATCH, runtime.nllImagesPerSecond(), 0, null);
+        if (!lpips.rows().isEmpty()) {
+            table.row("evaluate, no LPIPS", LpipsBench.BATCH, lpips.withoutLpipsImagesPerSecond(), 0, null);
+            for (LpipsBench.Row r : lpips.rows()) {
+                table.row("evaluate + LPIPS-" + r.backbone(), LpipsBench.BATCH, r.withLpipsImagesPerSecond(), 0, null);
+                table.row("LPIPS-" + r.backbone() + " alone", LpipsBench.BATCH, r.lpipsAloneImagesPerSecond(), 0, null);
+            }
+        }
         table.latency(runtime.latencyP50Ms(), runtime.latencyP99Ms(), torch == null ? null
                 : new double[] {torch.path("latency_ms_p50").asDouble(), torch.path("latency_ms_p99").asDouble()});
         o.println();
@@ -162,6 +179,9 @@ public final class BenchReport {
         results.put("ssim_gmsd_batch", runtime.qualityBatch());
         results.put("nll_images_per_s", runtime.nllImagesPerSecond());
         results.put("nll_samples", runtime.nllSamples());
+        if (!lpips.rows().isEmpty()) {
+            results.put("lpips", lpips.json());
+        }
         return results;
     }
 

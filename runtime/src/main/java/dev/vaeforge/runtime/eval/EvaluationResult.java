@@ -107,10 +107,27 @@ public record EvaluationResult(
     public record DatasetRef(String spec, String split, String description, String fingerprint, int images) {
     }
 
-    /** @param prior how generation samples were drawn (the prior's description, e.g. "z ~ N(0, I)") */
+    /**
+     * @param prior how generation samples were drawn (the prior's description, e.g. "z ~ N(0, I)")
+     * @param lpips the LPIPS graph used, or null when LPIPS was off or no graph was found
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SettingsRef(Integer limit, int batchSize, List<String> metrics, int samples, long seed, String device,
-                              String lpipsModel, String prior) {
+                              String lpipsModel, String prior, LpipsRef lpips) {
+        /** Without the LPIPS graph's identity (files written before it was recorded). */
+        public SettingsRef(Integer limit, int batchSize, List<String> metrics, int samples, long seed, String device,
+                           String lpipsModel, String prior) {
+            this(limit, batchSize, metrics, samples, seed, device, lpipsModel, prior, null);
+        }
+    }
+
+    /**
+     * The LPIPS graph an evaluation used: its backbone ({@code alex}, {@code squeeze}, {@code vgg} or
+     * {@code unknown}), the sha256 of the graph file, the file itself, and how it was chosen
+     * ({@code --lpips-model}, {@code $VAEFORGE_LPIPS}, or {@code installed}).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record LpipsRef(String backbone, String sha256, String file, String source) {
     }
 
     /** Wall time of the reconstruction pass and of the generation pass, and images per second. */

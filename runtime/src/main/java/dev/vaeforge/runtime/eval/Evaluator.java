@@ -57,8 +57,8 @@ public final class Evaluator {
     public Evaluator(VaeRuntime rt, EvalSettings settings, Lpips lpips, Device device, EvalListener listener) {
         this.rt = rt;
         this.prior = rt.prior();
-        this.settings = applicable(settings, rt.imageShape());
         this.lpips = lpips;
+        this.settings = applicable(settings, rt.imageShape());
         this.device = device;
         this.listener = listener;
         this.codeCounts = rt.model().codes().map(c -> new long[c.codebookSize()]).orElse(null);
@@ -91,7 +91,8 @@ public final class Evaluator {
         Map<MetricName, RunningStats> gen = new EnumMap<>(MetricName.class);
         Map<String, String> notComputed = new LinkedHashMap<>();
         if (settings.has(MetricName.LPIPS) && lpips == null) {
-            notComputed.put("lpips", "no LPIPS graph given (--lpips-model FILE); LPIPS weights cannot be bundled");
+            notComputed.put("lpips", "no LPIPS graph given (install one with 'vaeforge lpips install FILE', or pass "
+                    + "--lpips-model FILE; see docs/EVALUATION.md); LPIPS weights cannot be bundled");
         }
         notComputed.putAll(inapplicable);
         TopImages best = new TopImages(GRID_IMAGES);
@@ -142,6 +143,11 @@ public final class Evaluator {
         }
         if (side < dev.vaeforge.runtime.metrics.QualityConstants.GMSD_MIN_SIDE && m.remove(MetricName.GMSD)) {
             notComputed.put("gmsd", "images are smaller than 2x2");
+        }
+        String noLpips = lpips == null ? null : lpips.unsupportedReason(shape);
+        if (noLpips != null && m.remove(MetricName.LPIPS)) {
+            // the other metrics of such images are still computed; LPIPS alone needs larger images
+            notComputed.put("lpips", noLpips);
         }
         String noKl = noKlReason();
         for (MetricName k : new MetricName[] {MetricName.KL, MetricName.ELBO}) {
@@ -350,6 +356,11 @@ public final class Evaluator {
                 + "and left out of the mean");
         m.put("ssim", "Wang et al. 2004 as scikit-image (Gaussian 11x11, sigma 1.5, valid filtering, per channel mean)");
         m.put("gmsd", "Xue et al. 2014 as piq (luma, 2x2 average pooling, Prewitt/3, c = 170/255^2)");
+        if (lpips != null && settings.has(MetricName.LPIPS)) {
+            m.put("lpips", "Zhang et al. 2018 with the graph " + lpips.description() + ": images in [0,1] mapped to "
+                    + "[-1,1] by 2x - 1, gray replicated to RGB; reconstruction: x against decoder(mu(x)); generation: each "
+                    + "prior sample x_g against its reconstruction");
+        }
         rt.condition().ifPresent(c -> m.put("condition", "conditioned on " + c.describe() + ": every image is encoded and "
                 + "decoded with its own condition from the dataset; generated sample i takes the condition of evaluated "
                 + "image (i mod images)"));
@@ -359,7 +370,8 @@ public final class Evaluator {
     private EvaluationResult.SettingsRef settingsRef() {
         return new EvaluationResult.SettingsRef(settings.limit(), settings.batchSize(),
                 settings.metrics().stream().map(MetricName::id).toList(), settings.samples(), settings.seed(),
-                device.toString(), lpips == null ? null : lpips.description(), prior.description());
+                device.toString(), lpips == null || !settings.has(MetricName.LPIPS) ? null : lpips.description(),
+                prior.description(), lpips == null || !settings.has(MetricName.LPIPS) ? null : lpips.ref());
     }
 
     private EvaluationResult.BundleRef bundleRef(Path dir) throws IOException {

@@ -73,6 +73,12 @@ final class HtmlReport {
         h.append("<dt>settings</dt><dd>batch ").append(r.settings().batchSize()).append(", device ")
                 .append(esc(r.settings().device())).append(", metrics ").append(esc(String.join(", ", r.settings().metrics())))
                 .append(r.settings().lpipsModel() == null ? "" : ", LPIPS graph " + esc(r.settings().lpipsModel())).append("</dd>");
+        EvaluationResult.LpipsRef lp = r.settings().lpips();
+        if (lp != null) {
+            h.append("<dt>LPIPS graph</dt><dd>LPIPS-").append(esc(lp.backbone())).append(", sha256 <code>")
+                    .append(esc(lp.sha256())).append("</code>, <code>").append(esc(lp.file())).append("</code> (")
+                    .append(esc(lp.source())).append(")</dd>");
+        }
         h.append("<dt>throughput</dt><dd>").append(String.format(Locale.ROOT, "%.1f images/s (%d images in %.1f s)",
                 r.throughput().imagesPerSecond(), r.throughput().images(), r.throughput().seconds())).append("</dd>");
         h.append("<dt>versions</dt><dd>");

@@ -10,8 +10,22 @@ public interface Lpips extends AutoCloseable {
     default void check(ImageShape shape) {
     }
 
-    /** What was used (file and hash), for the report. */
+    /**
+     * Why the graph cannot measure images of {@code shape} (too small for its backbone, or not the
+     * fixed size it was exported for), or null when it can. Such images get LPIPS "not computed"
+     * with this reason, while their other metrics are still computed.
+     */
+    default String unsupportedReason(ImageShape shape) {
+        return null;
+    }
+
+    /** What was used (file, backbone and hash), for the report. */
     String description();
+
+    /** Which graph, for metrics.json and the report; null where the implementation cannot say. */
+    default EvaluationResult.LpipsRef ref() {
+        return null;
+    }
 
     @Override
     void close();

@@ -61,7 +61,7 @@ public final class LpipsAlexNetGraph {
         }
         String d = g.op("Sum").in(perLayer).out("sum");
         g.output("d", d, DType.FLOAT, -1, 1, 1, 1);
-        return g.build(Map.of("vaeforge.graph", "lpips-alexnet-v0.1"));
+        return g.build(Map.of("vaeforge.graph", "lpips-alexnet-v0.1", LpipsGraphInfo.BACKBONE_KEY, "alex"));
     }
 
     private static String scaled(GraphBuilder g, String x, String shift, String scale) {

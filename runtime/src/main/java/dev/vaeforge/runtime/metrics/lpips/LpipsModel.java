@@ -38,14 +38,19 @@ public final class LpipsModel implements AutoCloseable {
     private final Path file;
     private final String description;
     private final LpipsSignature signature;
+    private final LpipsGraphInfo info;
+    private final String sha256;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private OrtSession session;
 
-    private LpipsModel(Path file, String description, OrtSession session, LpipsSignature signature) {
+    private LpipsModel(Path file, String description, OrtSession session, LpipsSignature signature,
+                       LpipsGraphInfo info, String sha256) {
         this.file = file;
         this.description = description;
         this.session = session;
         this.signature = signature;
+        this.info = info;
+        this.sha256 = sha256;
     }
 
     /** Opens the LPIPS graph in {@code file} on {@code device}, or says why it cannot be used. */
@@ -68,31 +73,64 @@ public final class LpipsModel implements AutoCloseable {
         try {
             LpipsSignature signature = signature(file, session);
             String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
-            return new LpipsModel(file, name + " (sha256 " + Hashing.sha256(bytes).substring(0, 12) + ")", session, signature);
+            LpipsGraphInfo info = LpipsGraphInfo.of(model);
+            String sha = Hashing.sha256(bytes);
+            return new LpipsModel(file, name + " (LPIPS-" + info.backbone() + ", sha256 " + sha.substring(0, 12) + ")",
+                    session, signature, info, sha);
         } catch (RuntimeException e) {
             closeQuietly(session);
             throw e;
         }
     }
 
-    /** File name and sha256 prefix, e.g. {@code lpips_alex.onnx (sha256 3f2a9c0d11be)}, for reports. */
+    /** File name, backbone and sha256 prefix, e.g. {@code lpips_alex.onnx (LPIPS-alex, sha256 3f2a9c0d11be)}. */
     public String description() {
         return description;
     }
 
+    /** The graph file this was opened from. */
+    public Path file() {
+        return file;
+    }
+
+    /** The sha256 of the graph file, hex. */
+    public String sha256() {
+        return sha256;
+    }
+
+    /** The backbone ({@code alex}, {@code squeeze}, {@code vgg} or {@code unknown}) and the smallest image size. */
+    public LpipsGraphInfo info() {
+        return info;
+    }
+
     /**
-     * Refuses images of this shape up front, so an evaluation can fail before it starts
-     * ({@link #distance} checks it too): smaller than {@link LpipsAlexNetGraph#MIN_SIDE} on either
-     * side, or different from a fixed height or width of the graph. The size limit applies to every
-     * graph because ORT does not enforce it: where PyTorch refuses AlexNet's second max pooling on
-     * too small a map, ORT returns a number that is not LPIPS. The graph's architecture cannot be
-     * read from the file, so AlexNet's limit is used for all; for a VGG graph (defined from 16
-     * pixels) it is stricter than needed.
+     * Why images of {@code shape} cannot be measured, or null when they can: smaller than the graph's
+     * backbone accepts ({@link LpipsGraphInfo}), or different from a fixed height or width of the graph.
+     */
+    public String unsupportedReason(ImageShape shape) {
+        if (!info.fits(shape.height(), shape.width())) {
+            return "images are " + shape.height() + "x" + shape.width() + ", smaller than the " + info.minHeight() + "x"
+                    + info.minWidth() + " LPIPS-" + info.backbone() + " needs";
+        }
+        try {
+            signature.check(shape);
+            return null;
+        } catch (VaeforgeException e) {
+            return e.getMessage();
+        }
+    }
+
+    /**
+     * Refuses images of this shape up front ({@link #distance} checks it too): smaller than the
+     * graph's convolutions and poolings accept ({@link LpipsGraphInfo}, found from the graph by
+     * rule, because ORT does not enforce it: where PyTorch refuses AlexNet's second max pooling on
+     * too small a map, ORT returns a number that is not LPIPS, or aborts), or different from a fixed
+     * height or width of the graph.
      */
     public void check(ImageShape shape) {
-        if (shape.height() < LpipsAlexNetGraph.MIN_SIDE || shape.width() < LpipsAlexNetGraph.MIN_SIDE) {
-            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "LPIPS needs images of at least "
-                    + LpipsAlexNetGraph.MIN_SIDE + "x" + LpipsAlexNetGraph.MIN_SIDE + " (height x width), found "
+        if (!info.fits(shape.height(), shape.width())) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "LPIPS-" + info.backbone() + " needs images of"
+                    + " at least " + info.minHeight() + "x" + info.minWidth() + " (height x width), found "
                     + shape.height() + "x" + shape.width() + "; resize them first (e.g. 28x28 digits to 32x32)");
         }
         signature.check(shape);

@@ -1,5 +1,13 @@
 package dev.vaeforge.runtime.metrics.lpips;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vaeforge.runtime.Json;
+import dev.vaeforge.runtime.VaeforgeException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntUnaryOperator;
@@ -11,7 +19,8 @@ import java.util.function.IntUnaryOperator;
  *
  * <p>vaeforge cannot ship the pretrained values (see the runtime README, section LPIPS); this type
  * exists so tests can build the architecture with {@link #random(long)} and users can plug in
- * weights they obtained themselves. Arrays are kept as given, not copied: treat them as read-only.
+ * weights they obtained themselves, e.g. as raw float32 files with {@link #readRaw(Path)}. Arrays
+ * are kept as given, not copied: treat them as read-only.
  */
 public final class LpipsWeights {
     /** One AlexNet feature convolution: square kernel, stride and padding as in torchvision. */
@@ -76,6 +85,82 @@ public final class LpipsWeights {
             }
         }
         return new LpipsWeights(w, b, lin);
+    }
+
+    /**
+     * Reads the parameters from a folder of raw little-endian float32 files: {@code convK.weight.f32}
+     * ({@code [out,in,k,k]} row-major), {@code convK.bias.f32} and {@code linK.weight.f32}, K = 0..4.
+     * A {@code manifest.json} listing {@code name}, {@code shape} and {@code file} per tensor is
+     * checked against the architecture where present; the files are used without it too.
+     */
+    public static LpipsWeights readRaw(Path dir) {
+        java.util.Map<String, String> files = new java.util.HashMap<>();
+        Path manifest = dir.resolve("manifest.json");
+        if (Files.isRegularFile(manifest)) {
+            JsonNode root;
+            try {
+                root = Json.mapper().readTree(manifest.toFile());
+            } catch (IOException e) {
+                throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, manifest + ": not readable JSON ("
+                        + e.getMessage() + ")", e);
+            }
+            for (JsonNode t : root) {
+                String name = t.path("name").asText();
+                long[] shape = new long[t.path("shape").size()];
+                for (int i = 0; i < shape.length; i++) {
+                    shape[i] = t.path("shape").get(i).asLong();
+                }
+                long count = java.util.Arrays.stream(shape).reduce(1, (x, y) -> x * y);
+                if (count != expectedCount(name)) {
+                    throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, manifest + ": tensor '" + name
+                            + "' has shape " + java.util.Arrays.toString(shape) + ", expected " + expectedCount(name)
+                            + " values for LPIPS-AlexNet");
+                }
+                files.put(name, t.path("file").asText(name + ".f32"));
+            }
+        }
+        int layers = CONVS.size();
+        float[][] w = new float[layers][];
+        float[][] b = new float[layers][];
+        float[][] lin = new float[layers][];
+        for (int i = 0; i < layers; i++) {
+            w[i] = readFloats(dir, files.getOrDefault("conv" + i + ".weight", "conv" + i + ".weight.f32"), CONVS.get(i).weightCount());
+            b[i] = readFloats(dir, files.getOrDefault("conv" + i + ".bias", "conv" + i + ".bias.f32"), CONVS.get(i).out());
+            lin[i] = readFloats(dir, files.getOrDefault("lin" + i + ".weight", "lin" + i + ".weight.f32"), CONVS.get(i).out());
+        }
+        try {
+            return new LpipsWeights(w, b, lin);
+        } catch (IllegalArgumentException e) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Values of a tensor named {@code convK.weight}, {@code convK.bias} or {@code linK.weight}; -1 for other names. */
+    private static long expectedCount(String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(conv|lin)([0-4])\\.(weight|bias)").matcher(name);
+        if (!m.matches() || (m.group(1).equals("lin") && m.group(3).equals("bias"))) {
+            return -1;
+        }
+        ConvSpec c = CONVS.get(Integer.parseInt(m.group(2)));
+        return m.group(1).equals("conv") && m.group(3).equals("weight") ? c.weightCount() : c.out();
+    }
+
+    private static float[] readFloats(Path dir, String name, int count) {
+        Path f = dir.resolve(name);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(f);
+        } catch (IOException e) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, f + ": cannot read (" + e.getMessage()
+                    + "); expected " + count + " raw little-endian float32 values", e);
+        }
+        if (bytes.length != 4L * count) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, f + ": " + bytes.length + " bytes, expected "
+                    + count + " float32 values (" + 4L * count + " bytes)");
+        }
+        float[] out = new float[count];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+        return out;
     }
 
     public float[] convWeight(int layer) {

@@ -108,8 +108,9 @@ class LpipsModelTest {
     }
 
     @Test
-    void descriptionNamesTheFileAndItsHash() throws Exception {
-        assertEquals("lpips.onnx (sha256 " + Hashing.sha256(file).substring(0, 12) + ")", model.description());
+    void descriptionNamesTheFileBackboneAndHash() throws Exception {
+        assertEquals("lpips.onnx (LPIPS-alex, sha256 " + Hashing.sha256(file).substring(0, 12) + ")", model.description());
+        assertEquals(Hashing.sha256(file), model.sha256());
     }
 
     @Test
@@ -139,7 +140,7 @@ class LpipsModelTest {
         ImageShape small = new ImageShape(1, 28, 28);
         e = assertThrows(VaeforgeException.class, () -> model.check(small));
         assertEquals(VaeforgeException.Code.BAD_INPUT, e.code());
-        assertEquals("LPIPS needs images of at least 31x31 (height x width), found 28x28; resize them first"
+        assertEquals("LPIPS-alex needs images of at least 31x31 (height x width), found 28x28; resize them first"
                 + " (e.g. 28x28 digits to 32x32)", e.getMessage());
         assertThrows(VaeforgeException.class, () -> model.distance(new float[784], new float[784], 1, small));
     }
