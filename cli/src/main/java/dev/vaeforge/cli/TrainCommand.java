@@ -20,6 +20,7 @@ import dev.vaeforge.trainer.run.TrainingRun;
 import dev.vaeforge.trainer.train.DataSelection;
 import dev.vaeforge.trainer.train.NanPolicy;
 import dev.vaeforge.trainer.train.ProgressBar;
+import dev.vaeforge.trainer.train.TensorBoardListener;
 import dev.vaeforge.trainer.train.TrainConfig;
 import dev.vaeforge.trainer.train.TrainListener;
 import dev.vaeforge.trainer.train.TrainingSummary;
@@ -120,6 +121,10 @@ final class TrainCommand implements Callable<Integer> {
             + "rollback may handle before the run stops. Default: ${DEFAULT-VALUE}.")
     int maxNanRetries;
 
+    @Option(names = "--no-tensorboard", description = "Do not write TensorBoard event files into RUN/tensorboard/"
+            + " (written by default: scalars per step and epoch, images and histograms per epoch, the config).")
+    boolean noTensorboard;
+
     @Mixin
     ArchitectureOptions architectureOptions;
 
@@ -145,7 +150,8 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The options --resume may be combined with besides the data selection: they do not change what is trained. */
-    private static final Set<String> RESUME_OPTIONS = Set.of("--resume", "--stacktrace", "--cache-dir", "--no-cache");
+    private static final Set<String> RESUME_OPTIONS = Set.of("--resume", "--stacktrace", "--cache-dir", "--no-cache",
+            "--no-tensorboard");
 
     /**
      * The data-selection options: a run records them (config.json's dataSelection), --resume uses the
@@ -215,8 +221,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         skipped = parts.all().skipped().size();
         // the same parts as the original run (the trainer checks both parts' fingerprints)
-        return TrainingRun.resume(resume, first(parts.train(), selection.limit()), first(parts.test(),
-                selection.limit()), listeners(progress, extra));
+        try (TensorBoardListener tb = noTensorboard ? null : new TensorBoardListener(resume, config, true)) {
+            return TrainingRun.resume(resume, first(parts.train(), selection.limit()), first(parts.test(),
+                    selection.limit()), listeners(progress, tb, extra));
+        }
     }
 
     /** Refuses a data-selection option given with --resume whose value differs from the run's. */
@@ -287,11 +295,14 @@ final class TrainCommand implements Callable<Integer> {
                 dataOptions.splitSeed, input.resize, input.skipBad);
     }
 
-    private static TrainListener[] listeners(PrintStream progress, TrainListener... extra) {
-        TrainListener[] listeners = new TrainListener[extra.length + 1];
-        listeners[0] = new ProgressBar(progress, ProgressBar.isTerminal());
-        System.arraycopy(extra, 0, listeners, 1, extra.length);
-        return listeners;
+    private static TrainListener[] listeners(PrintStream progress, TrainListener tensorBoard, TrainListener... extra) {
+        List<TrainListener> all = new ArrayList<>();
+        all.add(new ProgressBar(progress, ProgressBar.isTerminal()));
+        if (tensorBoard != null) {
+            all.add(tensorBoard);
+        }
+        all.addAll(List.of(extra));
+        return all.toArray(TrainListener[]::new);
     }
 
     /** Validates every flag, opens the data and trains; progress goes to {@code progress}. */
@@ -347,8 +358,10 @@ final class TrainCommand implements Callable<Integer> {
                 .optOnNan(nanPolicy).optMaxNanRetries(maxNanRetries).optDataSelection(selection(parts.heldOut().id()))
                 .build();
         String split = parts.split() + (limit != null ? "; first " + limit + " images of each part (--limit)" : "");
-        return TrainingRun.run(config, DatasetInfo.of(data, dataset, train, test, split), train, test, out, overwrite,
-                listeners(progress, extra));
+        try (TensorBoardListener tb = noTensorboard ? null : new TensorBoardListener(out, config, false)) {
+            return TrainingRun.run(config, DatasetInfo.of(data, dataset, train, test, split), train, test, out,
+                    overwrite, listeners(progress, tb, extra));
+        }
     }
 
     /** The first {@code limit} images of {@code part}, or all of it. */

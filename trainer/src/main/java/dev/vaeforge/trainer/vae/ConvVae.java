@@ -69,6 +69,12 @@ public final class ConvVae extends AbstractBlock {
         return decoder;
     }
 
+    /** For logs and checks: images in [0, 1] decoded in inference mode from latents z [N, D]. */
+    public NDArray decodeImages(NDArray z) {
+        ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(z.getManager(), false);
+        return ai.djl.nn.Activation.sigmoid(decoder.forward(ps, new NDList(z), false).singletonOrThrow());
+    }
+
     /** The input shape for {@link #initialize}: one batch of images. */
     public Shape inputShape(long batch) {
         return new Shape(batch, config.channels(), config.imageSize(), config.imageSize());
