@@ -281,6 +281,12 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    private void checkLimit() {
+        if (limit != null && limit < 2) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--limit must be >= 2, got " + limit);
+        }
+    }
+
     /**
      * The data selection of this command line; {@code heldOut} is used when --split was not given
      * (null: the dataset's default).
@@ -288,8 +294,10 @@ final class TrainCommand implements Callable<Integer> {
     private DataSelection selection(String heldOut) {
         Split split = dataOptions.split();
         dataOptions.sizes(); // validates the fractions with the flags' names
-        if (limit != null && limit < 2) {
-            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--limit must be >= 2, got " + limit);
+        checkLimit();
+        if (split == Split.TRAIN) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--split: a run trains on the train split and"
+                    + " tests on another: choose valid or test");
         }
         return new DataSelection(limit, split != null ? split.id() : heldOut, dataOptions.validFraction,
                 dataOptions.splitSeed, input.resize, input.skipBad);
@@ -326,7 +334,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         architectureOptions.check();
         ImageShape requested = requestedShape();
-        selection(null);
+        checkLimit();
         DatasetResolver.TrainingData parts;
         try {
             DatasetOptions opts = family.datasetOptions(values,
