@@ -60,7 +60,12 @@ final class DataOptions {
 
     /** {@code base} with these options and cache progress reported on {@code err}. */
     DatasetOptions apply(DatasetOptions base, PrintWriter err) {
-        return base.withSplitSizes(sizes()).withCacheDir(cacheDir).withCache(!noCache).withProgress(progress(err));
+        return apply(base, sizes(), err);
+    }
+
+    /** {@code base} with split sizes recorded elsewhere (a resumed run's), this cache and progress on {@code err}. */
+    DatasetOptions apply(DatasetOptions base, SplitSizes recorded, PrintWriter err) {
+        return base.withSplitSizes(recorded).withCacheDir(cacheDir).withCache(!noCache).withProgress(progress(err));
     }
 
     /** One line every 5 seconds and one at the end: a cache build of CelebA takes minutes. */

@@ -37,6 +37,8 @@ import picocli.CommandLine.Parameters;
                 "Example: vaeforge reconstruct bundles/vae --input my-images/ --out recon/"})
 final class ReconstructCommand extends BundleCommand {
     private static final int GRID_IMAGES = 32;
+    /** The largest --batch-size: a batch is held in memory (images and reconstructions), as evaluate bounds it. */
+    static final int MAX_BATCH = 4096;
 
     @Parameters(index = "0", paramLabel = "BUNDLE", description = "Bundle directory or BUNDLE.zip.")
     Path bundle;
@@ -52,7 +54,7 @@ final class ReconstructCommand extends BundleCommand {
     @Option(names = "--limit", paramLabel = "N", description = "Reconstruct only the first N images.")
     Integer limit;
 
-    @Option(names = "--batch-size", defaultValue = "64", description = "Images per ONNX Runtime call. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--batch-size", defaultValue = "64", description = "Images per ONNX Runtime call, 1..4096. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
     @Mixin
@@ -74,6 +76,9 @@ final class ReconstructCommand extends BundleCommand {
     public Integer call() throws IOException {
         if (limit != null && limit < 1) {
             throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--limit must be >= 1, got " + limit);
+        }
+        if (batchSize < 1 || batchSize > MAX_BATCH) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--batch-size must be in 1..4096, got " + batchSize);
         }
         PrintWriter o = spec.commandLine().getOut();
         try (VaeRuntime rt = openRuntime(bundle)) {

@@ -5,6 +5,8 @@ import dev.vaeforge.runtime.VaeforgeException;
 import dev.vaeforge.runtime.data.DatasetOptions;
 import dev.vaeforge.runtime.data.ImageDataset;
 import dev.vaeforge.runtime.data.ImageShape;
+import dev.vaeforge.runtime.data.Split;
+import dev.vaeforge.runtime.data.SplitSizes;
 import dev.vaeforge.runtime.data.Subset;
 import dev.vaeforge.trainer.family.Architecture;
 import dev.vaeforge.trainer.family.Family;
@@ -15,8 +17,10 @@ import dev.vaeforge.trainer.family.ParameterValues;
 import dev.vaeforge.trainer.run.DatasetInfo;
 import dev.vaeforge.trainer.run.RunDirectory;
 import dev.vaeforge.trainer.run.TrainingRun;
+import dev.vaeforge.trainer.train.DataSelection;
 import dev.vaeforge.trainer.train.NanPolicy;
 import dev.vaeforge.trainer.train.ProgressBar;
+import dev.vaeforge.trainer.train.TensorBoardListener;
 import dev.vaeforge.trainer.train.TrainConfig;
 import dev.vaeforge.trainer.train.TrainListener;
 import dev.vaeforge.trainer.train.TrainingSummary;
@@ -61,8 +65,9 @@ final class TrainCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--resume", paramLabel = "RUN", description = "Continue the run in RUN from its newest valid "
-            + "checkpoint, with the run's own config.json (training options are refused). A corrupt newest checkpoint "
-            + "is passed over with a warning. The data must be the run's (checked); --resize/--skip-bad as at the start.")
+            + "checkpoint, with the run's own config.json (training options are refused) and the data selection it "
+            + "recorded (--data, --limit, --split, split fractions and seed, --resize, --skip-bad; one given again must "
+            + "agree). A corrupt newest checkpoint is passed over with a warning. The data must be the run's (checked).")
     Path resume;
 
     @Option(names = "--overwrite", description = "Replace an existing run directory.")
@@ -116,6 +121,10 @@ final class TrainCommand implements Callable<Integer> {
             + "rollback may handle before the run stops. Default: ${DEFAULT-VALUE}.")
     int maxNanRetries;
 
+    @Option(names = "--no-tensorboard", description = "Do not write TensorBoard event files into RUN/tensorboard/"
+            + " (written by default: scalars per step and epoch, images and histograms per epoch, the config).")
+    boolean noTensorboard;
+
     @Mixin
     ArchitectureOptions architectureOptions;
 
@@ -140,9 +149,16 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** The options --resume may be combined with: they do not change what is trained. */
-    private static final Set<String> RESUME_OPTIONS = Set.of("--resume", "--resize", "--skip-bad", "--stacktrace",
-            "--split", "--test-fraction", "--valid-fraction", "--split-seed", "--limit", "--cache-dir", "--no-cache");
+    /** The options --resume may be combined with besides the data selection: they do not change what is trained. */
+    private static final Set<String> RESUME_OPTIONS = Set.of("--resume", "--stacktrace", "--cache-dir", "--no-cache",
+            "--no-tensorboard");
+
+    /**
+     * The data-selection options: a run records them (config.json's dataSelection), --resume uses the
+     * recorded ones, and one given again must agree with the run.
+     */
+    private static final Set<String> SELECTION_OPTIONS = Set.of("--data", "--limit", "--split", "--test-fraction",
+            "--valid-fraction", "--split-seed", "--resize", "--skip-bad");
 
     @Override
     public Integer call() throws IOException {
@@ -166,12 +182,16 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Continues the run in --resume from its newest valid checkpoint. */
+    /** Continues the run in --resume from its newest valid checkpoint, on the data selection it recorded. */
     TrainingSummary resume(PrintStream progress, TrainListener... extra) throws IOException {
         List<String> refused = new ArrayList<>();
+        List<String> given = new ArrayList<>();
         for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
-            if (!RESUME_OPTIONS.contains(o.longestName())) {
-                refused.add(o.longestName());
+            String name = o.longestName();
+            if (SELECTION_OPTIONS.contains(name)) {
+                given.add(name);
+            } else if (!RESUME_OPTIONS.contains(name)) {
+                refused.add(name);
             }
         }
         if (!refused.isEmpty()) {
@@ -179,28 +199,118 @@ final class TrainCommand implements Callable<Integer> {
                     + "config.json; remove " + String.join(", ", refused) + " (to train differently, start a new run)");
         }
         TrainConfig config = RunDirectory.readConfig(resume).config();
+        DataSelection recorded = config.dataSelection();
+        for (String name : given) {
+            checkAgrees(name, config, recorded);
+        }
         Family<ModelConfig> family = FamilyRegistry.of(config.model());
         trained = family;
+        // runs written before the selection was recorded resume with the options given again, as before
+        DataSelection selection = recorded != null ? recorded : selection(null);
         DatasetResolver.TrainingData parts;
         try {
-            DatasetOptions opts = family.datasetOptions(config.model(),
-                    dataOptions.apply(input.options(config.model().imageShape()), spec.commandLine().getErr()));
-            parts = DatasetResolver.training(config.dataset(), dataOptions.split(), opts);
+            DatasetOptions base = DatasetOptions.defaults().withShape(config.model().imageShape())
+                    .withResize(selection.resize()).withSkipBad(selection.skipBad());
+            DatasetOptions opts = family.datasetOptions(config.model(), dataOptions.apply(base,
+                    new SplitSizes(selection.validFraction(), config.testFraction(), selection.splitSeed()),
+                    spec.commandLine().getErr()));
+            parts = DatasetResolver.training(config.dataset(), selection.heldOutSplit(), opts);
         } catch (IllegalArgumentException e) {
             throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, resume + " was trained on " + config.dataset()
                     + ", which cannot be opened now: " + e.getMessage(), e);
         }
         skipped = parts.all().skipped().size();
-        // the same parts as the original run (the trainer checks the training part's fingerprint)
-        return TrainingRun.resume(resume, first(parts.train(), limit), first(parts.test(), limit),
-                listeners(progress, extra));
+        // the same parts as the original run (the trainer checks both parts' fingerprints)
+        try (TensorBoardListener tb = noTensorboard ? null : new TensorBoardListener(resume, config, true)) {
+            return TrainingRun.resume(resume, first(parts.train(), selection.limit()), first(parts.test(),
+                    selection.limit()), listeners(progress, tb, extra));
+        }
     }
 
-    private static TrainListener[] listeners(PrintStream progress, TrainListener... extra) {
-        TrainListener[] listeners = new TrainListener[extra.length + 1];
-        listeners[0] = new ProgressBar(progress, ProgressBar.isTerminal());
-        System.arraycopy(extra, 0, listeners, 1, extra.length);
-        return listeners;
+    /** Refuses a data-selection option given with --resume whose value differs from the run's. */
+    private void checkAgrees(String name, TrainConfig config, DataSelection recorded) {
+        String run;
+        String now;
+        switch (name) {
+            case "--data" -> {
+                run = config.dataset();
+                now = data;
+            }
+            case "--test-fraction" -> {
+                run = Double.toString(config.testFraction());
+                now = Double.toString(dataOptions.testFraction);
+            }
+            default -> {
+                if (recorded == null) {
+                    return; // an older run: the options given decide, and the fingerprints check them
+                }
+                DataSelection g = selection(recorded.heldOut());
+                switch (name) {
+                    case "--limit" -> {
+                        run = recorded.limit() == null ? "all images" : recorded.limit().toString();
+                        now = limit.toString();
+                    }
+                    case "--split" -> {
+                        run = recorded.heldOut();
+                        now = g.heldOut();
+                    }
+                    case "--valid-fraction" -> {
+                        run = Double.toString(recorded.validFraction());
+                        now = Double.toString(g.validFraction());
+                    }
+                    case "--split-seed" -> {
+                        run = Long.toString(recorded.splitSeed());
+                        now = Long.toString(g.splitSeed());
+                    }
+                    case "--resize" -> {
+                        run = recorded.resize() ? "on" : "off";
+                        now = "on";
+                    }
+                    case "--skip-bad" -> {
+                        run = recorded.skipBad() ? "on" : "off";
+                        now = "on";
+                    }
+                    default -> throw new IllegalStateException("no recorded value for " + name);
+                }
+            }
+        }
+        if (!run.equals(now)) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, name + " contradicts " + resume + ": the run"
+                    + " was trained with " + name + " " + run + ", given " + now + " (leave it out: --resume uses the"
+                    + " run's own data selection)");
+        }
+    }
+
+    private void checkLimit() {
+        if (limit != null && limit < 2) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--limit must be >= 2, got " + limit);
+        }
+    }
+
+    /**
+     * The data selection of this command line; {@code heldOut} is used when --split was not given
+     * (null: the dataset's default).
+     */
+    private DataSelection selection(String heldOut) {
+        Split split = dataOptions.split();
+        dataOptions.sizes(); // validates the fractions with the flags' names
+        checkLimit();
+        if (split == Split.TRAIN) {
+            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--split: a run trains on the train split and"
+                    + " tests on another: choose valid or test");
+        }
+        return new DataSelection(limit, split != null ? split.id() : heldOut, dataOptions.validFraction,
+                dataOptions.splitSeed, input.resize, input.skipBad);
+    }
+
+    private static TrainListener[] listeners(PrintStream progress, TrainListener tensorBoard, TrainListener... extra) {
+        List<TrainListener> all = new ArrayList<>();
+        all.add(new ProgressBar(progress, ProgressBar.isTerminal()));
+        if (tensorBoard != null) {
+            all.add(tensorBoard);
+        }
+        all.addAll(List.of(extra));
+        return all.toArray(TrainListener[]::new);
     }
 
     /** Validates every flag, opens the data and trains; progress goes to {@code progress}. */
@@ -225,9 +335,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         architectureOptions.check();
         ImageShape requested = requestedShape();
-        if (limit != null && limit < 2) {
-            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, "--limit must be >= 2, got " + limit);
-        }
+        checkLimit();
         DatasetResolver.TrainingData parts;
         try {
             DatasetOptions opts = family.datasetOptions(values,
@@ -257,10 +365,13 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig config = TrainConfig.builder(modelConfig, data).optEpochs(epochs).optBatchSize(batchSize)
                 .optLearningRate(learningRate).optSeed(seed).optDevice(device).optKeepCheckpoints(keepCheckpoints)
                 .optTestFraction(dataOptions.testFraction).optThreads(threads).optCheckpointEvery(checkpointEvery)
-                .optOnNan(nanPolicy).optMaxNanRetries(maxNanRetries).build();
+                .optOnNan(nanPolicy).optMaxNanRetries(maxNanRetries).optDataSelection(selection(parts.heldOut().id()))
+                .build();
         String split = parts.split() + (limit != null ? "; first " + limit + " images of each part (--limit)" : "");
-        return TrainingRun.run(config, DatasetInfo.of(data, dataset, train, test, split), train, test, out, overwrite,
-                listeners(progress, extra));
+        try (TensorBoardListener tb = noTensorboard ? null : new TensorBoardListener(out, config, false)) {
+            return TrainingRun.run(config, DatasetInfo.of(data, dataset, train, test, split), train, test, out,
+                    overwrite, listeners(progress, tb, extra));
+        }
     }
 
     /** The first {@code limit} images of {@code part}, or all of it. */

@@ -49,6 +49,61 @@ class TrainResumeCliTest {
         assertTrue(Files.isRegularFile(run.resolve("summary.json")));
     }
 
+    /** What a kill -9 during epoch 2 leaves: no summary, no epoch-0002 checkpoint, the checkpoints before it. */
+    private static void crashDuringEpoch2(Path run) throws IOException {
+        Files.delete(run.resolve("summary.json"));
+        try (Stream<Path> s = Files.list(run.resolve("checkpoints"))) {
+            for (Path p : s.toList()) {
+                if (p.getFileName().toString().equals("epoch-0002")) {
+                    AtomicFiles.deleteTree(p);
+                }
+            }
+        }
+    }
+
+    @Test
+    void resumeAloneReusesTheRecordedDataSelection() throws IOException {
+        Path run = tmp.resolve("limited");
+        String data = "shapes:n=120,size=16,seed=3";
+        CliRun t = CliRun.of("train", "--data", data, "--limit", "24", "--split", "valid", "--valid-fraction", "0.2",
+                "--test-fraction", "0.25", "--split-seed", "5", "--epochs", "2", "--batch-size", "8", "--latent-dim", "3",
+                "--widths", "8", "--checkpoint-every", "2", "--seed", "7", "--out", run.toString());
+        assertEquals(0, t.exitCode(), t.toString());
+        String config = Files.readString(run.resolve("config.json"));
+        assertTrue(config.contains("\"limit\" : 24") && config.contains("\"heldOut\" : \"valid\"")
+                && config.contains("\"splitSeed\" : 5") && config.contains("\"validFraction\" : 0.2"), config);
+        List<String> straight = losses(run);
+
+        crashDuringEpoch2(run);
+        CliRun r = CliRun.of("train", "--resume", run.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("resuming from checkpoints/epoch-0002-batch-0002"), r.toString());
+        assertEquals(straight, losses(run));
+
+        // options that contradict the run are refused by name, with both values; before anything is trained
+        assertFails(2, "--limit contradicts " + run + ": the run was trained with --limit 24, given 32", "train",
+                "--resume", run.toString(), "--limit", "32");
+        assertFails(2, "--split contradicts " + run + ": the run was trained with --split valid, given test", "train",
+                "--resume", run.toString(), "--split", "test");
+        assertFails(2, "--split-seed contradicts " + run + ": the run was trained with --split-seed 5, given 0", "train",
+                "--resume", run.toString(), "--split-seed", "0");
+        assertFails(2, "--valid-fraction contradicts " + run + ": the run was trained with --valid-fraction 0.2, given"
+                + " 0.1", "train", "--resume", run.toString(), "--valid-fraction", "0.1");
+        assertFails(2, "--test-fraction contradicts " + run + ": the run was trained with --test-fraction 0.25, given"
+                + " 0.1", "train", "--resume", run.toString(), "--test-fraction", "0.1");
+        assertFails(2, "--data contradicts " + run + ": the run was trained with --data " + data + ", given shapes",
+                "train", "--resume", run.toString(), "--data", "shapes");
+        assertFails(2, "--resize contradicts " + run + ": the run was trained with --resize off, given on",
+                "train", "--resume", run.toString(), "--resize");
+
+        // options that agree are accepted, and the result is the same again
+        crashDuringEpoch2(run);
+        CliRun agreeing = CliRun.of("train", "--resume", run.toString(), "--data", data, "--limit", "24", "--split",
+                "VALID", "--split-seed", "5", "--valid-fraction", "0.2", "--test-fraction", "0.25");
+        assertEquals(0, agreeing.exitCode(), agreeing.toString());
+        assertEquals(straight, losses(run));
+    }
+
     @Test
     void badUsesOfResumeAndNanOptions() {
         Path run = tmp.resolve("r");

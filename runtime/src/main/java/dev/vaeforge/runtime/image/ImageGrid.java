@@ -61,6 +61,69 @@ public final class ImageGrid {
         return canvas.image();
     }
 
+    /**
+     * The size {@link #of} would give {@code count} images in {@code columns} columns: {height, width}
+     * in pixels, computed without allocating anything (to refuse absurd grids before decoding).
+     */
+    public static long[] size(ImageShape shape, int count, int columns, int padding) {
+        if (count <= 0 || columns <= 0) {
+            throw new IllegalArgumentException("count and columns must be positive, got " + count + " and " + columns);
+        }
+        long cols = Math.min(columns, count);
+        long rows = (count + cols - 1) / cols;
+        return new long[] {rows * shape.height() + (rows + 1) * padding, cols * shape.width() + (cols + 1) * padding};
+    }
+
+    /**
+     * A grid filled chunk by chunk, as {@link #of} lays it out, so the images need not be held as one
+     * batch besides the grid: {@code add} the images in order, then take the {@link #image()}.
+     */
+    public static Builder builder(ImageShape shape, int count, int columns, int padding) {
+        return new Builder(shape, count, columns, padding);
+    }
+
+    /** See {@link #builder}. */
+    public static final class Builder {
+        private final ImageShape shape;
+        private final int count;
+        private final int cols;
+        private final Canvas canvas;
+        private int added;
+
+        private Builder(ImageShape shape, int count, int columns, int padding) {
+            if (count <= 0) {
+                throw new IllegalArgumentException("count must be positive, got " + count);
+            }
+            if (columns <= 0) {
+                throw new IllegalArgumentException("columns must be positive, got " + columns);
+            }
+            this.shape = shape;
+            this.count = count;
+            this.cols = Math.min(columns, count);
+            this.canvas = new Canvas(shape, (count + cols - 1) / cols, cols, padding, DEFAULT_PAD_VALUE, 0);
+        }
+
+        /** Places the next {@code n} images of {@code chunk} (NCHW). */
+        public void add(float[] chunk, int n) {
+            check(chunk, shape, n, "chunk");
+            if (added + n > count) {
+                throw new IllegalArgumentException("the grid holds " + count + " images; " + added + " added, " + n
+                        + " more given");
+            }
+            for (int i = 0; i < n; i++, added++) {
+                canvas.put(chunk, i, added / cols, added % cols);
+            }
+        }
+
+        /** The grid; every declared image must have been added. */
+        public FloatImage image() {
+            if (added != count) {
+                throw new IllegalStateException("the grid holds " + count + " images but " + added + " were added");
+            }
+            return canvas.image();
+        }
+    }
+
     /** One row of {@code count} images, e.g. the steps of an interpolation. */
     public static FloatImage strip(float[] frames, ImageShape shape, int count, int padding) {
         return of(frames, shape, count, count, padding);

@@ -34,21 +34,26 @@ public final class PngWriter {
         return Imaging.writeImageToBytes(toBufferedImage(img), ImageFormats.PNG);
     }
 
-    /** An opaque RGB BufferedImage (gray replicated), quantised as described above. */
+    /**
+     * An opaque RGB BufferedImage (gray replicated), quantised as described above. Filled row by row,
+     * so a large grid needs the image itself and one row besides the floats, not a second full copy.
+     */
     public static BufferedImage toBufferedImage(FloatImage img) {
         int w = img.width();
         int h = img.height();
         int plane = w * h;
         float[] d = img.data();
-        int[] argb = new int[plane];
-        for (int p = 0; p < plane; p++) {
-            int r = quantise(d[p]);
-            int g = img.channels() == 3 ? quantise(d[plane + p]) : r;
-            int b = img.channels() == 3 ? quantise(d[2 * plane + p]) : r;
-            argb[p] = 0xff000000 | (r << 16) | (g << 8) | b;
-        }
+        int[] row = new int[w];
         BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        out.setRGB(0, 0, w, h, argb, 0, w);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0, p = y * w; x < w; x++, p++) {
+                int r = quantise(d[p]);
+                int g = img.channels() == 3 ? quantise(d[plane + p]) : r;
+                int b = img.channels() == 3 ? quantise(d[2 * plane + p]) : r;
+                row[x] = 0xff000000 | (r << 16) | (g << 8) | b;
+            }
+            out.setRGB(0, y, w, 1, row, 0, w);
+        }
         return out;
     }
 

@@ -82,4 +82,34 @@ class ImageGridTest {
         assertThrows(IllegalArgumentException.class, () -> ImageGrid.of(new float[6], SHAPE, 1, 0, 1));
         assertThrows(IllegalArgumentException.class, () -> ImageGrid.of(new float[6], SHAPE, 1, 1, -1));
     }
+
+    @Test
+    void builderFilledInChunksEqualsTheWholeGridAndSizeIsComputedUpFront() {
+        ImageShape shape = new ImageShape(3, 4, 5);
+        int n = 11;
+        float[] batch = new float[n * shape.size()];
+        for (int i = 0; i < batch.length; i++) {
+            batch[i] = (i * 37 % 101) / 100f;
+        }
+        FloatImage whole = ImageGrid.of(batch, shape, n, 4, 2);
+        ImageGrid.Builder b = ImageGrid.builder(shape, n, 4, 2);
+        for (int from = 0; from < n; from += 3) {
+            int m = Math.min(3, n - from);
+            float[] chunk = java.util.Arrays.copyOfRange(batch, from * shape.size(), (from + m) * shape.size());
+            b.add(chunk, m);
+        }
+        FloatImage chunked = b.image();
+        assertEquals(whole.height(), chunked.height());
+        assertEquals(whole.width(), chunked.width());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(whole.data(), chunked.data());
+        long[] size = ImageGrid.size(shape, n, 4, 2);
+        assertEquals(whole.height(), size[0]);
+        assertEquals(whole.width(), size[1]);
+        // 100000 images of 64x64 in 317 columns: computed, never allocated
+        long[] huge = ImageGrid.size(new ImageShape(3, 64, 64), 100_000, 317, 2);
+        assertEquals(316 * 64 + 317 * 2, huge[0]);
+        assertEquals(317 * 64 + 318 * 2, huge[1]);
+        assertThrows(IllegalStateException.class, () -> ImageGrid.builder(shape, 2, 2, 0).image());
+        assertThrows(IllegalArgumentException.class, () -> ImageGrid.builder(shape, 1, 1, 0).add(batch, 2));
+    }
 }

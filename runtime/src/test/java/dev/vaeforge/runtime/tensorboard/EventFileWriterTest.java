@@ -5,6 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static dev.vaeforge.fixtures.TensorBoardEvents.crc32c;
+import static dev.vaeforge.fixtures.TensorBoardEvents.dbl;
+import static dev.vaeforge.fixtures.TensorBoardEvents.decode;
+import static dev.vaeforge.fixtures.TensorBoardEvents.packedDoubles;
+import static dev.vaeforge.fixtures.TensorBoardEvents.readAll;
+import static dev.vaeforge.fixtures.TensorBoardEvents.string;
+import static dev.vaeforge.fixtures.TensorBoardEvents.summaryValue;
+
 import dev.vaeforge.runtime.image.FloatImage;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -24,9 +32,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Reads the event files back with a reader written here from the format's description (TFRecord
- * framing with a bitwise CRC-32C, protobuf wire format decoded by hand), independent of the writer's
- * generated classes. TensorBoard itself cannot be installed on our machines; files that pass this
+ * Reads the event files back with {@code dev.vaeforge.fixtures.TensorBoardEvents}, a reader written
+ * from the format's description (TFRecord framing with a bitwise CRC-32C, protobuf wire format decoded
+ * by hand), independent of the writer's generated classes. TensorBoard itself cannot be installed on our machines; files that pass this
  * test follow its documented format.
  */
 class EventFileWriterTest {
@@ -138,108 +146,5 @@ class EventFileWriterTest {
         int crc = crc32c(check, 0, check.length);
         assertEquals(0xE3069283, crc);
         assertEquals(((crc >>> 15) | (crc << 17)) + 0xa282ead8, TfRecords.maskedCrc(check, 0, check.length));
-    }
-
-    // ---- an independent reader ----
-
-    private static List<Map<Integer, List<Object>>> readAll(Path dir) throws IOException {
-        List<Map<Integer, List<Object>>> out = new ArrayList<>();
-        for (Path f : EventFileWriter.eventFiles(dir)) {
-            ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN);
-            while (b.remaining() > 0) {
-                byte[] len = new byte[8];
-                b.get(len);
-                long n = ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getLong();
-                assertEquals(mask(crc32c(len, 0, 8)), b.getInt(), "length CRC");
-                byte[] data = new byte[(int) n];
-                b.get(data);
-                assertEquals(mask(crc32c(data, 0, data.length)), b.getInt(), "data CRC");
-                out.add(decode(data));
-            }
-        }
-        return out;
-    }
-
-    private static Map<Integer, List<Object>> summaryValue(Map<Integer, List<Object>> event) {
-        Map<Integer, List<Object>> summary = decode((byte[]) event.get(5).get(0));
-        return decode((byte[]) summary.get(1).get(0));
-    }
-
-    /** A double field; proto3 leaves a 0 out of the wire. */
-    private static double dbl(Map<Integer, List<Object>> m, int field) {
-        return m.containsKey(field) ? Double.longBitsToDouble((Long) m.get(field).get(0)) : 0.0;
-    }
-
-    private static String string(Map<Integer, List<Object>> m, int field) {
-        return new String((byte[]) m.get(field).get(0), StandardCharsets.UTF_8);
-    }
-
-    /** Protobuf wire format: field number -> values (varint and fixed as Long, length-delimited as byte[]). */
-    private static Map<Integer, List<Object>> decode(byte[] data) {
-        Map<Integer, List<Object>> m = new LinkedHashMap<>();
-        int[] pos = {0};
-        while (pos[0] < data.length) {
-            long key = varint(data, pos);
-            int field = (int) (key >>> 3);
-            int type = (int) (key & 7);
-            Object v = switch (type) {
-                case 0 -> varint(data, pos);
-                case 1 -> {
-                    long x = ByteBuffer.wrap(data, pos[0], 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-                    pos[0] += 8;
-                    yield x;
-                }
-                case 2 -> {
-                    int n = (int) varint(data, pos);
-                    byte[] x = java.util.Arrays.copyOfRange(data, pos[0], pos[0] + n);
-                    pos[0] += n;
-                    yield x;
-                }
-                case 5 -> {
-                    long x = ByteBuffer.wrap(data, pos[0], 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL;
-                    pos[0] += 4;
-                    yield x;
-                }
-                default -> throw new AssertionError("wire type " + type);
-            };
-            m.computeIfAbsent(field, k -> new ArrayList<>()).add(v);
-        }
-        return m;
-    }
-
-    private static long varint(byte[] data, int[] pos) {
-        long v = 0;
-        for (int shift = 0; ; shift += 7) {
-            byte b = data[pos[0]++];
-            v |= (long) (b & 0x7f) << shift;
-            if (b >= 0) {
-                return v;
-            }
-        }
-    }
-
-    private static double[] packedDoubles(byte[] b) {
-        ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-        double[] d = new double[b.length / 8];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = bb.getDouble();
-        }
-        return d;
-    }
-
-    private static int mask(int crc) {
-        return ((crc >>> 15) | (crc << 17)) + 0xa282ead8;
-    }
-
-    /** Bitwise CRC-32C (Castagnoli, reflected polynomial 0x82F63B78). */
-    private static int crc32c(byte[] b, int off, int len) {
-        int crc = 0xFFFFFFFF;
-        for (int i = off; i < off + len; i++) {
-            crc ^= b[i] & 0xff;
-            for (int k = 0; k < 8; k++) {
-                crc = (crc >>> 1) ^ (0x82F63B78 & -(crc & 1));
-            }
-        }
-        return ~crc;
     }
 }

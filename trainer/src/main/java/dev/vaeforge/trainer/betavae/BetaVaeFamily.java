@@ -1,5 +1,6 @@
 package dev.vaeforge.trainer.betavae;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import dev.vaeforge.runtime.VaeforgeException;
 import dev.vaeforge.trainer.family.Architecture;
@@ -115,6 +116,11 @@ public final class BetaVaeFamily implements Family<BetaVaeConfig> {
                     + "', expected constant, warmup or cyclical", "kl-schedule");
         }
         return s;
+    }
+
+    @Override
+    public NDArray decodePrior(BetaVaeConfig config, Block block, NDArray z) {
+        return ((ConvVae) block).decodePriorDraws(z);
     }
 
     @Override

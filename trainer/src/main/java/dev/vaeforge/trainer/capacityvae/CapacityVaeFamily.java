@@ -1,5 +1,6 @@
 package dev.vaeforge.trainer.capacityvae;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import dev.vaeforge.trainer.family.Architecture;
 import dev.vaeforge.trainer.family.Family;
@@ -65,6 +66,11 @@ public final class CapacityVaeFamily implements Family<CapacityVaeConfig> {
         } catch (IllegalArgumentException e) {
             throw Parameters.invalid(id(), e);
         }
+    }
+
+    @Override
+    public NDArray decodePrior(CapacityVaeConfig config, Block block, NDArray z) {
+        return ((ConvVae) block).decodePriorDraws(z);
     }
 
     @Override

@@ -1,6 +1,10 @@
 package dev.vaeforge.trainer.family;
 
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import dev.vaeforge.runtime.VaeforgeException;
 import dev.vaeforge.runtime.condition.DatasetConditions;
@@ -166,6 +170,36 @@ public interface Family<C extends ModelConfig> {
      */
     default EpochMetrics epochMetrics(C config, EpochMetrics metrics, LossTotals train, LossTotals test) {
         return metrics;
+    }
+
+    /**
+     * For the training logs: the images in [0, 1] the model gives the first {@code n} images of a batch
+     * whose inference-mode outputs are {@code outputs}. By default the sigmoid of the block's first
+     * output, which every family's decoder produces as logits (as the exported x_hat graphs do).
+     */
+    default NDArray reconstructions(C config, NDList outputs, int n) {
+        NDArray logits = outputs.get(0);
+        return Activation.sigmoid(logits.get(new NDIndex("0:" + n)));
+    }
+
+    /**
+     * For the training logs: the posterior means [n, D] of the first {@code n} images of a batch, from its
+     * inference-mode outputs; null for a family without a Gaussian latent vector. By default the
+     * block's second output where the family has a latent vector ({@link #usesLatentDim}): every such
+     * family's block returns (logits, mu, logvar, ...).
+     */
+    default NDArray posteriorMeans(C config, NDList outputs, int n) {
+        return usesLatentDim() && outputs.size() > 1 ? outputs.get(1).get(new NDIndex("0:" + n)) : null;
+    }
+
+    /**
+     * For the training logs: images in [0, 1] decoded in inference mode from the prior draws {@code z}
+     * [n, D] (drawn by the caller from N(0, I) with a fixed seed; a family with a learned prior maps them to
+     * draws of that prior); null for a family that cannot decode
+     * a bare latent vector (none by default).
+     */
+    default NDArray decodePrior(C config, Block block, NDArray z) {
+        return null;
     }
 
     /** What the reconstruction and the KL columns hold, in words, for a training summary. */

@@ -1,5 +1,6 @@
 package dev.vaeforge.trainer.iwae;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import dev.vaeforge.runtime.VaeforgeException;
 import dev.vaeforge.trainer.family.Architecture;
@@ -126,6 +127,11 @@ public final class IwaeFamily implements Family<IwaeConfig> {
             return os.getTotalMemorySize();
         }
         return -1;
+    }
+
+    @Override
+    public NDArray decodePrior(IwaeConfig config, Block block, NDArray z) {
+        return ((ConvVae) block).decodePriorDraws(z);
     }
 
     @Override

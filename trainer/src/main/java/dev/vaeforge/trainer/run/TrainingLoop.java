@@ -19,6 +19,9 @@ import dev.vaeforge.trainer.train.TrainingSummary;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 
@@ -140,6 +143,7 @@ final class TrainingLoop {
             epochTrainSeconds = 0;
             writer.appendMetrics(m);
             listeners.forEach(l -> l.onEpoch(m));
+            listeners.forEach(l -> l.onEpochImages(m, (count, seed) -> session.images(test, count, seed)));
             checkpoint(m);
         }
         return summary();
@@ -171,6 +175,7 @@ final class TrainingLoop {
                 long now = System.nanoTime();
                 epochTrainSeconds += (now - t) / 1e9;
                 report(plan, epoch, means);
+                reportScalars(means);
                 if (config.checkpointEvery() > 0 && batchesDone % config.checkpointEvery() == 0
                         && batchesDone < stepsPerEpoch) {
                     checkpoint(null);
@@ -239,6 +244,23 @@ final class TrainingLoop {
         StepProgress p = new StepProgress(epoch, plan.epochs(), batchesDone, stepsPerEpoch, globalStep,
                 plan.totalSteps(), means[0], totals.meanTotal(), totals.images() / epochTrainSeconds, elapsed, eta);
         listeners.forEach(l -> l.onStep(p));
+    }
+
+    private void reportScalars(float[] means) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        Map<String, Double> s = new LinkedHashMap<>();
+        s.put("loss", (double) means[0]);
+        List<String> logged = FamilyRegistry.of(config.model()).loggedTerms();
+        s.put(logged.get(0), (double) means[1]);
+        s.put(logged.get(1), (double) means[2]);
+        s.putAll(session.lastExtras());
+        s.put("learningRate", (double) session.optimizer().learningRate());
+        s.putAll(session.lastSchedule());
+        Map<String, Double> view = Collections.unmodifiableMap(s);
+        long step = globalStep;
+        listeners.forEach(l -> l.onStepScalars(step, view));
     }
 
     private void warn(String message) {

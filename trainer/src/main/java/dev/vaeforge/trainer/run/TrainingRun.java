@@ -183,7 +183,8 @@ public final class TrainingRun {
             throw new InvalidRunException("the data differs from what " + runDir + " was trained on: training split "
                     + train.fingerprint() + " / test split " + test.fingerprint() + ", the run recorded "
                     + recorded.trainFingerprint() + " / " + recorded.testFingerprint() + " (" + recorded.spec()
-                    + "); resume with the same data and options (--resize, --skip-bad)");
+                    + "); resume with the same data and selection (dataset spec, limit, held-out split, split fractions and seed,"
+                    + " resize, skip-bad)" + (recorded.split() != null ? "; the run's: " + recorded.split() : ""));
         }
     }
 

@@ -27,10 +27,15 @@ import java.util.Objects;
  * @param onNan what a NaN or infinite loss term or gradient does: stop (default), skip the batch, or
  *     roll back to the last good checkpoint with half the learning rate
  * @param maxNanRetries how many batches skip and rollback may handle in one run before it stops
+ * @param dataSelection which images of {@code dataset} the run uses (limit, held-out part, split
+ *     fractions and seed, resize, skip-bad), so that a resume selects them again; null in runs written
+ *     before it was recorded (they resume with the options given again) and for callers that pass the
+ *     parts themselves
  */
 public record TrainConfig(ModelConfig model, String dataset, int epochs, int batchSize, double learningRate,
                           long seed, String device, int keepCheckpoints, double testFraction, int threads,
-                          int checkpointEvery, NanPolicy onNan, int maxNanRetries) {
+                          int checkpointEvery, NanPolicy onNan, int maxNanRetries,
+                          DataSelection dataSelection) {
 
     public static final int DEFAULT_EPOCHS = 10;
     public static final int DEFAULT_BATCH_SIZE = 64;
@@ -89,11 +94,13 @@ public record TrainConfig(ModelConfig model, String dataset, int epochs, int bat
                                 @JsonProperty("threads") Integer threads,
                                 @JsonProperty("checkpointEvery") Integer checkpointEvery,
                                 @JsonProperty("onNan") NanPolicy onNan,
-                                @JsonProperty("maxNanRetries") Integer maxNanRetries) {
+                                @JsonProperty("maxNanRetries") Integer maxNanRetries,
+                                @JsonProperty("dataSelection") DataSelection dataSelection) {
         return new TrainConfig(model, dataset, or(epochs, DEFAULT_EPOCHS), or(batchSize, DEFAULT_BATCH_SIZE),
                 or(learningRate, DEFAULT_LEARNING_RATE), or(seed, DEFAULT_SEED), or(device, DEFAULT_DEVICE),
                 or(keepCheckpoints, DEFAULT_KEEP_CHECKPOINTS), or(testFraction, DEFAULT_TEST_FRACTION), or(threads, 0),
-                or(checkpointEvery, 0), or(onNan, DEFAULT_ON_NAN), or(maxNanRetries, DEFAULT_MAX_NAN_RETRIES));
+                or(checkpointEvery, 0), or(onNan, DEFAULT_ON_NAN), or(maxNanRetries, DEFAULT_MAX_NAN_RETRIES),
+                dataSelection);
     }
 
     private static <T> T or(T value, T dflt) {
@@ -125,6 +132,7 @@ public record TrainConfig(ModelConfig model, String dataset, int epochs, int bat
         private int checkpointEvery;
         private NanPolicy onNan = DEFAULT_ON_NAN;
         private int maxNanRetries = DEFAULT_MAX_NAN_RETRIES;
+        private DataSelection dataSelection;
 
         private Builder(ModelConfig model, String dataset) {
             this.model = model;
@@ -186,9 +194,14 @@ public record TrainConfig(ModelConfig model, String dataset, int epochs, int bat
             return this;
         }
 
+        public Builder optDataSelection(DataSelection v) {
+            dataSelection = v;
+            return this;
+        }
+
         public TrainConfig build() {
             return new TrainConfig(model, dataset, epochs, batchSize, learningRate, seed, device, keepCheckpoints,
-                    testFraction, threads, checkpointEvery, onNan, maxNanRetries);
+                    testFraction, threads, checkpointEvery, onNan, maxNanRetries, dataSelection);
         }
     }
 }

@@ -18,6 +18,22 @@ public interface TrainListener {
     }
 
     /**
+     * Right after {@link #onEpoch}: {@code view} shows what the model makes of fixed inputs, computed
+     * only if asked. For logs of images and histograms.
+     */
+    default void onEpochImages(EpochMetrics metrics, EpochView view) {
+    }
+
+    /**
+     * After each optimiser step, with the step's scalars by name: "loss" (the family's objective), each
+     * named loss term of the family (its two logged terms and its extras, e.g. a GAN's per-network
+     * losses and "&lt;network&gt;Updated" balance flags), "learningRate", and the scheduled weights
+     * ("beta", "capacity") of families that have them.
+     */
+    default void onStepScalars(long globalStep, java.util.Map<String, Double> scalars) {
+    }
+
+    /**
      * After a checkpoint directory was renamed into place.
      *
      * @param epoch whole epochs completed at the checkpoint (one inside an epoch has the previous count)

@@ -310,6 +310,37 @@ public final class TrainingSession implements AutoCloseable {
         return totals;
     }
 
+    /**
+     * The model's images of the first {@code count} images of {@code data} and of {@code count} prior
+     * draws z ~ N(0, I) from {@code new Random(seed)}, in inference mode, for the training logs
+     * ({@link EpochImages}).
+     */
+    public EpochImages images(ImageDataset data, int count, long seed) {
+        int n = Math.min(count, data.size());
+        try (BatchLoader loader = new BatchLoader(data, family.conditions(config.model(), data),
+                EpochOrder.identity(data.size()), n, false, 1);
+             NDManager m = trainer.getManager().newSubManager()) {
+            BatchLoader.Batch b = loader.next();
+            EngineSetup.seedBatch(StepNoise.seed(config.seed(), 0, 0));
+            NDArray x = m.create(b.pixels(), new Shape(shape.batchShape(b.count())));
+            NDList out = trainer.evaluate(inputs(m, x, b));
+            float[] recon = family.reconstructions(config.model(), out, n).toFloatArray();
+            NDArray mu = family.posteriorMeans(config.model(), out, n);
+            float[] samples = null;
+            int d = config.model().latentDim();
+            if (d > 0) {
+                java.util.Random r = new java.util.Random(seed);
+                float[] z = new float[n * d];
+                for (int i = 0; i < z.length; i++) {
+                    z[i] = (float) r.nextGaussian();
+                }
+                NDArray decoded = family.decodePrior(config.model(), model.getBlock(), m.create(z, new Shape(n, d)));
+                samples = decoded == null ? null : decoded.toFloatArray();
+            }
+            return new EpochImages(shape, n, b.pixels(), recon, samples, mu == null ? null : mu.toFloatArray());
+        }
+    }
+
     /** Everything the next step depends on, copied out of the engine. */
     public SessionSnapshot snapshot() {
         Map<String, float[]> weights = new LinkedHashMap<>();

@@ -105,6 +105,31 @@ public final class ConvVae extends AbstractBlock {
         return decoder;
     }
 
+    /** For logs and checks: images in [0, 1] decoded in inference mode from latents z [N, D]. */
+    public NDArray decodeImages(NDArray z) {
+        ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(z.getManager(), false);
+        return ai.djl.nn.Activation.sigmoid(decoder.forward(ps, new NDList(z), false).singletonOrThrow());
+    }
+
+    /**
+     * Images of prior draws, in inference mode, from standard-normal noise {@code eps} [n, D]: decoded as
+     * they are for the standard-normal prior; for a learned VampPrior, draw i is taken from component
+     * i mod K, z = mu_k + sigma_k * eps_i (so the training logs show the prior the model is trained on).
+     */
+    public NDArray decodePriorDraws(NDArray eps) {
+        if (pseudoInputs == null) {
+            return decodeImages(eps);
+        }
+        ParameterStore ps = new ParameterStore(eps.getManager(), false);
+        NDList c = priorComponents(ps, eps.getDevice(), false, null);
+        long n = eps.getShape().get(0);
+        long k = c.get(0).getShape().get(0);
+        NDArray index = eps.getManager().arange(0, (int) n, 1, DataType.INT64).mod(k);
+        NDArray mu = c.get(0).get(index);
+        NDArray std = Scalars.mul(c.get(1).get(index), 0.5).exp();
+        return decodeImages(mu.add(std.mul(eps)));
+    }
+
     /** The input shape for {@link #initialize}: one batch of images. */
     public Shape inputShape(long batch) {
         return new Shape(batch, config.channels(), config.imageSize(), config.imageSize());

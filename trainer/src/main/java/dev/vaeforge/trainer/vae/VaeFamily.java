@@ -1,5 +1,6 @@
 package dev.vaeforge.trainer.vae;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import dev.vaeforge.trainer.family.Architecture;
 import dev.vaeforge.trainer.family.Family;
@@ -32,6 +33,11 @@ public final class VaeFamily implements Family<VaeConfig> {
     @Override
     public VaeConfig configure(Architecture architecture, ParameterValues values, FamilyContext context) {
         return new VaeConfig(architecture);
+    }
+
+    @Override
+    public NDArray decodePrior(VaeConfig config, Block block, NDArray z) {
+        return ((ConvVae) block).decodePriorDraws(z);
     }
 
     @Override

@@ -63,6 +63,12 @@ public final class VaeGan extends AbstractBlock {
         return discriminator;
     }
 
+    /** For logs and checks: images in [0, 1] decoded in inference mode from latents z [N, D]. */
+    public NDArray decodeImages(NDArray z) {
+        ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(z.getManager(), false);
+        return ai.djl.nn.Activation.sigmoid(decoder.forward(ps, new NDList(z), false).singletonOrThrow());
+    }
+
     public Shape inputShape(long batch) {
         return new Shape(config.imageShape().batchShape(batch));
     }

@@ -1,5 +1,6 @@
 package dev.vaeforge.trainer.vaegan;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import dev.vaeforge.runtime.VaeforgeException;
 import dev.vaeforge.trainer.family.Architecture;
@@ -89,6 +90,11 @@ public final class VaeGanFamily implements Family<VaeGanConfig> {
             }
             throw VaeforgeException.badParameter("model " + id() + ": " + p + ": " + m, "model", p);
         }
+    }
+
+    @Override
+    public NDArray decodePrior(VaeGanConfig config, Block block, NDArray z) {
+        return ((VaeGan) block).decodeImages(z);
     }
 
     @Override

@@ -147,7 +147,9 @@ class ResumeTest {
                 () -> TrainingRun.resume(run, dev.vaeforge.trainer.train.Squares.dataset(100, 4)));
         assertTrue(e.getMessage().startsWith("the data differs from what " + run + " was trained on: training split "),
                 e.getMessage());
-        assertTrue(e.getMessage().endsWith("resume with the same data and options (--resize, --skip-bad)"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("resume with the same data and selection (dataset spec, limit, held-out split,"
+                + " split fractions and seed, resize, skip-bad); the run's: seeded split: 20 test images, training seed 11"),
+                e.getMessage());
     }
 
     @Test

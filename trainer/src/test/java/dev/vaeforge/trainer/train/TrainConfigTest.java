@@ -27,6 +27,24 @@ class TrainConfigTest {
     }
 
     @Test
+    void dataSelectionRoundTripsAndIsAbsentFromOlderConfigs() {
+        TrainConfig c = TrainConfig.builder(VAE, "shapes").optDataSelection(new DataSelection(512, "VALIDATION", 0.1, 3,
+                true, false)).build();
+        assertEquals("valid", c.dataSelection().heldOut());
+        TrainConfig back = Json.parse(Json.write(c), TrainConfig.class, "test");
+        assertEquals(c, back);
+        assertEquals(512, back.dataSelection().limit());
+        TrainConfig old = Json.parse("""
+                {"model": {"family": "vae", "channels": 1, "imageSize": 16, "latentDim": 4, "widths": [8]},
+                 "dataset": "shapes", "testFraction": 0.2}""", TrainConfig.class, "cfg.json");
+        assertEquals(null, old.dataSelection());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.parse("""
+                {"model": {"family": "vae", "channels": 1, "imageSize": 16, "latentDim": 4, "widths": [8]},
+                 "dataset": "shapes", "dataSelection": {"limit": 1}}""", TrainConfig.class, "cfg.json"));
+        assertTrue(e.getMessage().contains("limit must be >= 2 images"), e.getMessage());
+    }
+
+    @Test
     void missingFieldsTakeDefaults() {
         TrainConfig c = Json.parse("""
                 {"model": {"family": "vae", "channels": 1, "imageSize": 16, "latentDim": 4, "widths": [8]},
