@@ -81,6 +81,9 @@ final class ServeCommand extends BundleCommand {
 
     @Override
     public Integer call() throws IOException {
+        // the CLI's loggers default to warn; a server's access log and its start/stop lines are its output
+        // (before ModelServer's loggers are made; -D on the command line wins)
+        System.getProperties().putIfAbsent("org.slf4j.simpleLogger.log.dev.vaeforge.serve", "info");
         ServerSettings settings = new ServerSettings(host, port, maxBatch, maxDelayMs, maxQueue, timeoutMs, bytes(maxBody),
                 workers, token(), drainMs);
         Map<String, Path> named = names(bundles);

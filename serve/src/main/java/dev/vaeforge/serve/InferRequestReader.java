@@ -175,7 +175,8 @@ final class InferRequestReader {
                 }
                 case "data" -> {
                     if (in.name == null || in.datatype == null) {
-                        in.pending = TokenBuffer.asCopyOfValue(p);
+                        in.pending = new TokenBuffer(p);
+                        in.pending.copyCurrentStructure(p);
                     } else {
                         readData(p, t, in);
                     }

@@ -158,6 +158,15 @@ class ModelServerEndpointsTest {
     }
 
     @Test
+    void dataMayComeBeforeNameAndDatatype() {
+        float[] z = {0.25f, -0.5f};
+        String body = "{\"inputs\":[{\"data\":[[0.25,-0.5]],\"shape\":[1,2],\"datatype\":\"FP32\",\"name\":\"latent\"}]}";
+        HttpResponse<byte[]> r = post(port, "/v2/models/vae/versions/decode/infer", body.getBytes(StandardCharsets.UTF_8));
+        assertEquals(200, r.statusCode(), () -> text(r));
+        assertArrayEquals(local.get("vae").decode(z, 1), floats(json(r), "image"));
+    }
+
+    @Test
     void binaryTensorExtensionBothWays() {
         float[] x = ServeTestKit.images(new Random(4), 2, 16);
         byte[] header = ("{\"inputs\":[{\"name\":\"image\",\"shape\":[2,1,4,4],\"datatype\":\"FP32\",\"parameters\":"
