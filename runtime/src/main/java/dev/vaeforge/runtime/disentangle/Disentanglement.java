@@ -33,6 +33,7 @@ public final class Disentanglement {
         for (int stage = 0; stage < STAGES.length; stage++) {
             listener.onScore(STAGES[stage], stage, STAGES.length, (System.nanoTime() - start) / 1e9);
             SplittableRandom rng = new SplittableRandom(s.seed() * 1_000_003L + stage);
+            counted.restart(rng);
             switch (STAGES[stage]) {
                 case "beta_vae" -> {
                     double[] r = Scores.betaVae(counted, s.batch(), s.numTrain(), s.numEval(), rng);
@@ -99,6 +100,11 @@ public final class Disentanglement {
         public Draw sample(int n, SplittableRandom rng) {
             points += n;
             return inner.sample(n, rng);
+        }
+
+        @Override
+        public void restart(SplittableRandom rng) {
+            inner.restart(rng);
         }
 
         @Override

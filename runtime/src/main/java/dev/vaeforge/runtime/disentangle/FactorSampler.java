@@ -15,6 +15,10 @@ public interface FactorSampler {
     /** Width of a code. */
     int codeSize();
 
+    /** Starts a score: a sampler of fixed rows begins a fresh pass over them. */
+    default void restart(SplittableRandom rng) {
+    }
+
     /** {@code n} points from the data distribution. */
     Draw sample(int n, SplittableRandom rng);
 

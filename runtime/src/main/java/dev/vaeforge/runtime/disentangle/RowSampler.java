@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Points drawn uniformly, with replacement, from the rows of a given table of (factor classes, code):
- * how {@code disentanglement --latents --factors} scores a representation vaeforge did not make. Every
- * row can be drawn. A point with factor k fixed to class c is a uniform draw among the rows whose factor
+ * Points drawn from the rows of a given table of (factor classes, code): how
+ * {@code disentanglement --latents --factors} scores a representation vaeforge did not make. Within one
+ * score ({@link #restart}) {@link #sample} walks a shuffled order of the rows without replacement, so
+ * asking for N points uses every row once and a train and a test draw that together fit are disjoint;
+ * it reshuffles only when the rows are used up. A point with factor k fixed to class c is a uniform draw among the rows whose factor
  * k is c; on a full factor grid this is the same distribution as {@link GeneratedSampler}'s.
  */
 public final class RowSampler implements FactorSampler {
@@ -17,6 +19,8 @@ public final class RowSampler implements FactorSampler {
     private final int[][] rows;
     private final double[][] codes;
     private final int[][][] byClass;
+    private int[] order;
+    private int cursor;
 
     /**
      * @param factors n rows of K classes, each in 0..(its factor's size - 1)
@@ -58,12 +62,38 @@ public final class RowSampler implements FactorSampler {
     }
 
     @Override
+    public void restart(SplittableRandom rng) {
+        order = new int[rows.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        cursor = 0;
+    }
+
+    @Override
     public Draw sample(int n, SplittableRandom rng) {
+        if (order == null) {
+            restart(rng);
+        }
         int[] pick = new int[n];
         for (int i = 0; i < n; i++) {
-            pick[i] = rng.nextInt(rows.length);
+            if (cursor == order.length) {
+                restart(rng);
+            }
+            pick[i] = order[cursor++];
         }
         return draw(pick);
+    }
+
+    /** Rows in the table. */
+    public int rows() {
+        return rows.length;
     }
 
     @Override
