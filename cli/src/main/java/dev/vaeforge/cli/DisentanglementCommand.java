@@ -36,7 +36,7 @@ import picocli.CommandLine.Parameters;
         description = {"Score how disentangled a representation is: BetaVAE, FactorVAE, MIG, SAP, DCI"
                 + " (disentanglement, completeness, informativeness) and modularity/explicitness, with"
                 + " disentanglement_lib's definitions and default sample sizes (Locatello et al. 2019), seeded."
-                + " Writes metrics.json, metrics.md and metrics.html into --out. See docs/DISENTANGLEMENT.md.",
+                + " Writes metrics.json, metrics.md and metrics.html (with a latent traversal, traversal.png, for a bundle) into --out. See docs/DISENTANGLEMENT.md.",
                 "Either a bundle with a Gaussian latent on a dataset with ground-truth factors (its posterior"
                         + " means of images drawn for chosen factors), or a given representation:"
                         + " --latents z.npy [N, D] against --factors f.npy [N, K] of discrete factors.",
@@ -85,6 +85,10 @@ final class DisentanglementCommand extends BundleCommand {
 
     @Option(names = "--batch-size", defaultValue = "64", description = "Images per ONNX Runtime call. Default: ${DEFAULT-VALUE}.")
     int batchSize;
+
+    @Option(names = "--no-traversal", description = "Bundle mode: do not add a latent traversal (traversal.png) to"
+            + " the report.")
+    boolean noTraversal;
 
     @Mixin
     ConditionOptions conditionOptions;
@@ -136,7 +140,26 @@ final class DisentanglementCommand extends BundleCommand {
             }
         }
         Files.createDirectories(out);
-        DisentanglementReport.write(r, out, null);
+        String traversal = null;
+        if (!given && !noTraversal) {
+            // the same traversal `vaeforge traverse` draws, rows by mean KL over the scored dataset's first images
+            List<String> args = new ArrayList<>(List.of("traverse", bundle.toString(), "--data", data, "--dims", "all",
+                    "--out", out.resolve("traversal.png").toString(), "--device", device.device));
+            if (conditionOptions.label != null) {
+                args.addAll(List.of("--label", conditionOptions.label));
+            }
+            if (conditionOptions.condition != null) {
+                args.addAll(List.of("--condition", conditionOptions.condition));
+            }
+            int code = spec.root().commandLine().execute(args.toArray(new String[0]));
+            if (code == 0) {
+                traversal = "traversal.png";
+            } else {
+                spec.commandLine().getErr().println("disentanglement: the traversal failed (exit " + code
+                        + "); the scores are written without it");
+            }
+        }
+        DisentanglementReport.write(r, out, traversal);
         for (String h : DisentanglementResult.HEADLINE) {
             o.printf(Locale.ROOT, "%-26s %.4f%n", h, r.score(h));
         }

@@ -75,6 +75,8 @@ class DisentanglementCliTest {
         assertEquals(0, b.exitCode(), b.toString());
         assertEquals(Json.read(dir.resolve("a/metrics.json"), Map.class).get("scores"),
                 Json.read(dir.resolve("b/metrics.json"), Map.class).get("scores"));
+        assertTrue(Files.exists(dir.resolve("a/traversal.png")), a.toString());
+        assertTrue(Files.readString(dir.resolve("a/metrics.html")).contains("src=\"traversal.png\""));
     }
 
     @Test
