@@ -200,4 +200,18 @@ class VqVaeCliTest {
         assertTrue(r.err().contains("--nll-samples applies to bundles with a Gaussian latent"), r.toString());
         assertTrue(!java.nio.file.Files.exists(tmp.resolve("nll")), "nothing written");
     }
+
+    @Test
+    void disentanglementNeedsAGaussianLatentAndEncodeWritesCodes() throws IOException {
+        CliRun r = CliRun.of("disentanglement", bundle.toString(), "--data", DATA, "--out", tmp.resolve("dis").toString());
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains(bundle.toString()) && r.err().contains("need a Gaussian latent"), r.toString());
+        CliRun e = CliRun.of("encode", bundle.toString(), "--input", DATA, "--limit", "5", "--out",
+                tmp.resolve("codes.npy").toString());
+        assertEquals(0, e.exitCode(), e.toString());
+        assertTrue(e.out().contains("code indices, int64"), e.toString());
+        CliRun d = CliRun.of("decode", bundle.toString(), "--latents", tmp.resolve("codes.npy").toString(), "--out",
+                tmp.resolve("codes-decoded.npy").toString());
+        assertEquals(0, d.exitCode(), d.toString());
+    }
 }

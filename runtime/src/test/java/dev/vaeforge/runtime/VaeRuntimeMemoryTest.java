@@ -62,10 +62,13 @@ class VaeRuntimeMemoryTest {
         TinyBundles.write(tmp.resolve("b"));
         Path out = tmp.resolve("out.txt");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms96m", "-Xmx96m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC", "-Dvaeforge.threads=1", "-cp",
-                System.getProperty("java.class.path"), VaeRuntimeMemoryTest.class.getName(), tmp.resolve("b").toString(),
-                Boolean.toString(leak)));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+                "-Xms96m", "-Xmx96m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC", "-Dvaeforge.threads=1",
+                VaeRuntimeMemoryTest.class.getName(), tmp.resolve("b").toString(), Boolean.toString(leak)));
+        // the class path goes in CLASSPATH, not -cp: ONNX Runtime 1.29 crashes (SIGSEGV in OrtEnvironment's
+        // init) when the JVM's command line is longer than about 4 KB
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+        Process p = pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("the measuring JVM did not finish in 120 s: " + Files.readString(out));

@@ -3,7 +3,6 @@ package dev.vaeforge.cli.data;
 import dev.vaeforge.fixtures.Shapes;
 import dev.vaeforge.fixtures.ShapesData;
 import dev.vaeforge.fixtures.ShapesSpec;
-import dev.vaeforge.runtime.data.ArrayDataset;
 import dev.vaeforge.runtime.data.DatasetOptions;
 import dev.vaeforge.runtime.data.Datasets;
 import dev.vaeforge.runtime.data.ImageDataset;
@@ -28,7 +27,8 @@ import java.util.Set;
  *   shapes:rgb                          the same in colour
  *   shapes:n=2048,size=32,rgb,seed=7    n (or count) >= 1, size >= 16, rgb or gray, seed any long
  * </pre>
- * When {@link DatasetOptions#shape()} is set it must be square; it supplies the size and channels the
+ * Shapes datasets carry their factors ({@link dev.vaeforge.runtime.data.FactorDataset}, binned as
+ * {@code ShapeFactorGrid} says). When {@link DatasetOptions#shape()} is set it must be square; it supplies the size and channels the
  * spec leaves out, and contradicting it is an error. The other options do not apply to shapes.
  *
  * <p>Splits ({@link #openSplit}, {@link #training}): a dataset's own split where it has one (CelebA, IDX),
@@ -60,8 +60,7 @@ public final class DatasetResolver {
         if (isShapes(spec)) {
             ShapesSpec s = parseShapes(spec, options.shape());
             ShapesData data = Shapes.generate(s);
-            return new ArrayDataset(canonical(s), new ImageShape(s.channels(), s.size(), s.size()), data.pixels(),
-                    data.labels(), data.labelNames());
+            return new ShapesFactorDataset(canonical(s), data);
         }
         return Datasets.open(spec, options);
     }

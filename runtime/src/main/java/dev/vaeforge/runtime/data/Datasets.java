@@ -14,7 +14,10 @@ import java.util.Objects;
  *   celeba:DIR[,crop=148|178|none]              aligned CelebA: images, attributes, own split
  *   idx:DIR                                     MNIST-format IDX files (gz or not), own train/t10k split
  *   npy:FILE[,labels=FILE][,layout=nhwc|nchw]   a NumPy uint8/float32 image array, memory-mapped
+ *   npz:FILE                                    a NumPy .npz of images with factors (the dSprites file)
+ *   dsprites[:n=COUNT,seed=LONG]                the dSprites factor grid, drawn on demand (built in)
  * </pre>
+ * Datasets with ground-truth factors ({@code npz:}, {@code dsprites}) are {@link FactorDataset}s.
  * Each scheme is one entry of {@link #SCHEMES}. The built-in {@code shapes} dataset is not here: its
  * generator lives in vaeforge-fixtures, which the runtime must not depend on, so the CLI resolves it and
  * delegates everything else to this class.
@@ -36,6 +39,8 @@ public final class Datasets {
         m.put("celeba", new Scheme(CelebaDataset.USAGE, CelebaDataset::open));
         m.put("idx", new Scheme(IdxDataset.USAGE, IdxDataset::open));
         m.put("npy", new Scheme(NpyDataset.USAGE, NpyDataset::open));
+        m.put("npz", new Scheme(NpzDataset.USAGE, NpzDataset::open));
+        m.put(DSpritesDataset.NAME, new Scheme(DSpritesDataset.USAGE, DSpritesDataset::open));
         SCHEMES = Collections.unmodifiableMap(m);
     }
 
@@ -50,6 +55,9 @@ public final class Datasets {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(options, "options");
         int colon = spec.indexOf(':');
+        if (colon < 0 && spec.strip().equalsIgnoreCase(DSpritesDataset.NAME)) {
+            return DSpritesDataset.open("", options);
+        }
         if (colon < 0) {
             if (spec.strip().equalsIgnoreCase("shapes")) {
                 throw new IllegalArgumentException("the built-in 'shapes' dataset is provided by the vaeforge CLI;"
@@ -65,7 +73,7 @@ public final class Datasets {
             throw new IllegalArgumentException("unknown dataset scheme '" + scheme + "' in '" + spec
                     + "'; known schemes: " + usages());
         }
-        if (argument.isBlank()) {
+        if (argument.isBlank() && !scheme.equals(DSpritesDataset.NAME)) {
             throw new IllegalArgumentException("dataset spec '" + spec + "' is missing its argument; expected "
                     + s.usage());
         }

@@ -22,7 +22,7 @@ class DatasetsTest {
         ImageDataset ds = Datasets.open("folder:" + dir, DatasetOptions.defaults());
         assertTrue(ds instanceof FolderDataset);
         assertEquals(new ImageShape(3, 20, 20), ds.shape());
-        assertEquals(Set.of("folder", "celeba", "idx", "npy"), Datasets.schemes());
+        assertEquals(Set.of("folder", "celeba", "idx", "npy", "npz", "dsprites"), Datasets.schemes());
     }
 
     @Test
