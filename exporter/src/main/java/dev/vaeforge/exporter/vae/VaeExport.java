@@ -10,7 +10,8 @@ import dev.vaeforge.exporter.ParityCheck;
 import dev.vaeforge.exporter.Tensors;
 import dev.vaeforge.runtime.bundle.GraphRole;
 import dev.vaeforge.runtime.bundle.Manifest;
-import dev.vaeforge.runtime.data.NpyWriter;
+import dev.vaeforge.runtime.bundle.NpyArrays;
+import dev.vaeforge.runtime.model.Tensor;
 import dev.vaeforge.runtime.io.Hashing;
 import dev.vaeforge.trainer.vae.ConvVae;
 import java.util.ArrayList;
@@ -55,7 +56,8 @@ public final class VaeExport implements GraphSetExport<ConvVae> {
                 new ParityCheck.Result(enc.parity().inputs() + " and " + onPseudo.inputs(), both)));
         return new GraphSet(graphs, Manifest.Latent.gaussian(a.latentDim()),
                 GraphSet.likelihood(a.likelihood(), a.gaussianSigma()), null, () -> {
-                    byte[] bytes = NpyWriter.toBytes(mixture.meansThenLogvars(), 2, mixture.k(), a.latentDim());
+                    byte[] bytes = NpyArrays.write(Tensor.of(mixture.meansThenLogvars(),
+                            new long[] {2, mixture.k(), a.latentDim()}));
                     return new GraphSet.BundlePrior(new Manifest.Prior(Manifest.Prior.GAUSSIAN_MIXTURE, MIXTURE_FILE,
                             Hashing.sha256(bytes)), Map.of(MIXTURE_FILE, bytes));
                 });

@@ -191,20 +191,21 @@ final class ManifestChecks {
 
     /** A mixture prior's file: float32 [2, K, size] with K >= 1, every value finite. */
     private static void checkMixture(Path f, Manifest.Latent l) {
-        dev.vaeforge.runtime.data.NpyReader.Float32Array a;
-        try {
-            a = dev.vaeforge.runtime.data.NpyReader.readFloat32(f);
+        float[] values;
+        try (dev.vaeforge.runtime.data.NpyArray a = dev.vaeforge.runtime.data.NpyArray.open(f)) {
+            long[] s = a.shape();
+            if (!"<f4".equals(a.dtype()) || s.length != 3 || s[0] != 2 || s[1] < 1 || s[2] != l.size()) {
+                throw fail(f + ": a mixture prior must be float32 (<f4) of shape [2, K, " + l.size() + "] (means, then "
+                        + "log-variances, of K components over the latent's " + l.size() + " values), got " + a.dtype()
+                        + " " + java.util.Arrays.toString(s));
+            }
+            values = a.readFloats(0, 2);
         } catch (java.io.IOException e) {
             throw fail(f + ": the mixture prior cannot be read: " + e.getMessage());
         }
-        long[] s = a.shape();
-        if (s.length != 3 || s[0] != 2 || s[1] < 1 || s[2] != l.size()) {
-            throw fail(f + ": a mixture prior must have shape [2, K, " + l.size() + "] (means, then log-variances, of K"
-                    + " components over the latent's " + l.size() + " values), got " + java.util.Arrays.toString(s));
-        }
-        for (int i = 0; i < a.values().length; i++) {
-            if (!Float.isFinite(a.values()[i])) {
-                throw fail(f + ": value " + a.values()[i] + " at flat index " + i + " is not finite");
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw fail(f + ": value " + values[i] + " at flat index " + i + " is not finite");
             }
         }
     }

@@ -119,25 +119,6 @@ public final class NpyWriter implements AutoCloseable {
         }
     }
 
-    /** A whole float32 array of the given shape as the bytes of an .npy file (small arrays: a bundle's prior). */
-    public static byte[] toBytes(float[] values, long... shape) {
-        long n = 1;
-        for (long d : shape) {
-            n = Math.multiplyExact(n, d);
-        }
-        if (n != values.length) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + n + " values, got "
-                    + values.length);
-        }
-        byte[] header = NpyHeader.encode(Type.FLOAT32.descr, shape);
-        ByteBuffer b = ByteBuffer.allocate(header.length + 4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(header);
-        for (float v : values) {
-            b.putFloat(v);
-        }
-        return b.array();
-    }
-
     /** Writes a whole int64 array of the given shape at once. */
     public static void write(Path target, long[] values, long... shape) throws IOException {
         try (NpyWriter w = create(target, Type.INT64, shape)) {

@@ -27,11 +27,11 @@ public final class Priors {
 
     /** A mixture prior from its [2, K, size] file (checked by the reader when the bundle was opened). */
     private static Prior mixture(java.nio.file.Path file, int size) {
-        try {
-            dev.vaeforge.runtime.data.NpyReader.Float32Array a = dev.vaeforge.runtime.data.NpyReader.readFloat32(file);
+        try (dev.vaeforge.runtime.data.NpyArray a = dev.vaeforge.runtime.data.NpyArray.open(file)) {
             int k = (int) a.shape()[1];
-            float[] means = java.util.Arrays.copyOfRange(a.values(), 0, k * size);
-            float[] logvars = java.util.Arrays.copyOfRange(a.values(), k * size, 2 * k * size);
+            float[] values = a.readFloats(0, 2);
+            float[] means = java.util.Arrays.copyOfRange(values, 0, k * size);
+            float[] logvars = java.util.Arrays.copyOfRange(values, k * size, 2 * k * size);
             return new MixturePrior(k, size, means, logvars, null);
         } catch (java.io.IOException e) {
             throw new VaeforgeException(VaeforgeException.Code.BAD_BUNDLE, file + ": the mixture prior cannot be read: "
