@@ -29,7 +29,7 @@ final class ArchitectureOptions {
     @Option(names = "--prior", defaultValue = "standard", paramLabel = "standard|vamp", description = "The prior p(z) "
             + "of a Gaussian latent: the standard normal, or the learned VampPrior (Tomczak & Welling 2018: a mixture of"
             + " the encoder's posteriors of --prior-components learned pseudo-inputs; the KL becomes the Monte-Carlo "
-            + "term log q(z|x) - log p(z)). vae, beta-vae, capacity-vae and iwae. Default: ${DEFAULT-VALUE}.")
+            + "term log q(z|x) - log p(z)); the families with a Gaussian latent trained on an ELBO. Default: ${DEFAULT-VALUE}.")
     String prior;
 
     @Option(names = "--prior-components", defaultValue = "" + PriorSpec.DEFAULT_COMPONENTS, paramLabel = "K",

@@ -40,7 +40,7 @@ import picocli.CommandLine.Parameters;
                 "Either a bundle with a Gaussian latent on a dataset with ground-truth factors (its posterior"
                         + " means of images drawn for chosen factors), or a given representation:"
                         + " --latents z.npy [N, D] against --factors f.npy [N, K] of discrete factors.",
-                "Examples: vaeforge disentanglement bundles/beta-vae --data dsprites --out scores/",
+                "Examples: vaeforge disentanglement bundles/beta --data dsprites --out scores/",
                 "          vaeforge disentanglement --latents z.npy --factors z.factors.npy --out scores/"})
 final class DisentanglementCommand extends BundleCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "BUNDLE", description = "Bundle directory or BUNDLE.zip.")

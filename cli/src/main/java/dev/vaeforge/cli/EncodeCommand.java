@@ -38,7 +38,7 @@ import picocli.CommandLine.Parameters;
                 + " of a code grid. --with logvar writes the log-variances to NAME.logvar.npy. When the dataset"
                 + " has labels or ground-truth factors they are written beside: NAME.labels.npy,"
                 + " NAME.factors.npy (classes), NAME.factor_values.npy and NAME.factors.json.",
-                "Example: vaeforge encode bundles/beta-vae --input dsprites:n=10000 --out z.npy"})
+                "Example: vaeforge encode bundles/beta --input dsprites:n=10000 --out z.npy"})
 final class EncodeCommand extends BundleCommand {
     @Parameters(index = "0", paramLabel = "BUNDLE", description = "Bundle directory or BUNDLE.zip.")
     Path bundle;

@@ -33,7 +33,7 @@ import picocli.CommandLine.Parameters;
                 + " dimension, the dimensions ordered by their mean KL (over the first --kl-images images of --data,"
                 + " or of images the model itself samples), each row labelled with its KL; the KLs also go to"
                 + " OUT.kl.tsv.",
-                "Example: vaeforge traverse bundles/beta-vae --data dsprites:n=1000 --dims all --range -3:3 --steps 9"
+                "Example: vaeforge traverse bundles/beta --data dsprites:n=1000 --dims all --range -3:3 --steps 9"
                         + " --out traversal.png"})
 final class TraverseCommand extends BundleCommand {
     private static final int MARGIN = 120;
