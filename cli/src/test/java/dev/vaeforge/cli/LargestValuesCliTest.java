@@ -55,10 +55,13 @@ class LargestValuesCliTest {
     /** Runs the CLI in a child JVM with a 64 MB heap; returns its exit code and output. */
     private static CliRun child(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "-Xmx64m", Main.class.getName()));
         cmd.addAll(List.of(args));
         Path log = Files.createTempFile(tmp, "child", ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // class path in CLASSPATH, not -cp: ONNX Runtime 1.29 segfaults at init past a ~4 KB command line
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+        Process p = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child did not finish: " + Files.readString(log));
         return new CliRun(p.exitValue(), Files.readString(log), "");
     }

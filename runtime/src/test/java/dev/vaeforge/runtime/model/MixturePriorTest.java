@@ -128,8 +128,8 @@ class MixturePriorTest {
     void badMixtureFilesAreRefusedWhenTheBundleOpens() throws Exception {
         Path wrongSize = mixtureBundle("shape", new float[] {0, 0, 0, 0, 0, 0}, 2, 1, 3);
         VaeforgeException e = assertThrows(VaeforgeException.class, () -> VaeRuntime.open(wrongSize, Device.CPU).close());
-        assertTrue(e.getMessage().contains("a mixture prior must have shape [2, K, 2]"), e.getMessage());
-        assertTrue(e.getMessage().contains("got [2, 1, 3]"), e.getMessage());
+        assertTrue(e.getMessage().contains("a mixture prior must be float32 (<f4) of shape [2, K, 2]"), e.getMessage());
+        assertTrue(e.getMessage().contains("got <f4 [2, 1, 3]"), e.getMessage());
         Path nan = mixtureBundle("nan", new float[] {0, Float.NaN, 0, 0}, 2, 1, 2);
         e = assertThrows(VaeforgeException.class, () -> VaeRuntime.open(nan, Device.CPU).close());
         assertTrue(e.getMessage().contains("value NaN at flat index 1 is not finite"), e.getMessage());

@@ -108,11 +108,12 @@ class ResumeAfterKillTest {
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("ai.djl.")).sorted()
                 .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
         cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
         cmd.add(TrainChild.class.getName());
         cmd.addAll(List.of(run.toString(), Long.toString(KILL_AFTER_STEP), log.toString(), marker.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        // class path in CLASSPATH, not -cp: ONNX Runtime 1.29 segfaults at init past a ~4 KB command line
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+        Process p = pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (!Files.exists(marker)) {
