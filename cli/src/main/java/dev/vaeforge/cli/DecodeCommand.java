@@ -46,6 +46,9 @@ final class DecodeCommand extends BundleCommand {
 
     @Override
     public Integer call() throws IOException {
+        if (batchSize < 1 || batchSize > ReconstructCommand.MAX_BATCH) {
+            throw ConditionOptions.bad("--batch-size must be in 1.." + ReconstructCommand.MAX_BATCH + ", got " + batchSize);
+        }
         try (VaeRuntime rt = openRuntime(bundle); NpyArray z = NpyArray.open(latents)) {
             long[] per = rt.manifest().latent().shape();
             long[] s = z.shape();

@@ -77,6 +77,9 @@ final class EncodeCommand extends BundleCommand {
 
     @Override
     public Integer call() throws IOException {
+        if (batchSize < 1 || batchSize > ReconstructCommand.MAX_BATCH) {
+            throw ConditionOptions.bad("--batch-size must be in 1.." + ReconstructCommand.MAX_BATCH + ", got " + batchSize);
+        }
         if (limit != null && limit < 1) {
             throw ConditionOptions.bad("--limit must be >= 1, got " + limit);
         }

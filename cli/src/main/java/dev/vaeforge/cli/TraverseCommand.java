@@ -75,13 +75,17 @@ final class TraverseCommand extends BundleCommand {
     @Mixin
     InputOptions inputOptions;
 
+    /** One row is one PNG strip: more values than this make rows no screen shows. */
+    static final int MAX_STEPS = 1000;
+    static final int MAX_KL_IMAGES = 100_000;
+
     @Override
     public Integer call() throws IOException {
-        if (steps < 2) {
-            throw ConditionOptions.bad("--steps must be >= 2, got " + steps);
+        if (steps < 2 || steps > MAX_STEPS) {
+            throw ConditionOptions.bad("--steps must be in 2.." + MAX_STEPS + ", got " + steps);
         }
-        if (klImages < 2) {
-            throw ConditionOptions.bad("--kl-images must be >= 2, got " + klImages);
+        if (klImages < 2 || klImages > MAX_KL_IMAGES) {
+            throw ConditionOptions.bad("--kl-images must be in 2.." + MAX_KL_IMAGES + ", got " + klImages);
         }
         double[] lohi = parseRange(range);
         try (VaeRuntime rt = openRuntime(bundle)) {

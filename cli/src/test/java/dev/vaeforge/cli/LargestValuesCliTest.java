@@ -173,4 +173,35 @@ class LargestValuesCliTest {
                 imageB.toString(), "--steps", "910", "--out", tmp.resolve("strip.png").toString());
         assertEquals(0, steps.exitCode(), steps.toString());
     }
+
+    @Test
+    void evaluateEncodeDecodeAndTraverseAtTheirLimits() throws IOException {
+        String data = "shapes:n=40,size=16";
+        CliRun eval = CliRun.of("evaluate", bundle.toString(), "--data", data, "--batch-size", "4096", "--limit", "2",
+                "--samples", "0", "--nll-samples", "100000", "--surgery-images", "50000", "--out",
+                tmp.resolve("eval").toString());
+        assertEquals(0, eval.exitCode(), eval.toString());
+        assertNoStackTrace(eval);
+        Path z = tmp.resolve("z.npy");
+        CliRun enc = CliRun.of("encode", bundle.toString(), "--input", data, "--batch-size", "4096", "--limit",
+                "2147483647", "--out", z.toString());
+        assertEquals(0, enc.exitCode(), enc.toString());
+        CliRun dec = CliRun.of("decode", bundle.toString(), "--latents", z.toString(), "--batch-size", "4096", "--out",
+                tmp.resolve("decoded.npy").toString());
+        assertEquals(0, dec.exitCode(), dec.toString());
+        CliRun trav = CliRun.of("traverse", bundle.toString(), "--data", data, "--dims", "0", "--steps", "1000",
+                "--kl-images", "100000", "--out", tmp.resolve("t.png").toString());
+        assertEquals(0, trav.exitCode(), trav.toString());
+        for (String[] args : new String[][] {
+            {"evaluate", bundle.toString(), "--data", data, "--samples", "10000001", "--out", tmp.resolve("e2").toString()},
+            {"encode", bundle.toString(), "--input", data, "--batch-size", "4097", "--out", tmp.resolve("z2.npy").toString()},
+            {"decode", bundle.toString(), "--latents", z.toString(), "--batch-size", "4097", "--out",
+                tmp.resolve("d2.npy").toString()},
+            {"traverse", bundle.toString(), "--data", data, "--steps", "1001", "--out", tmp.resolve("t2.png").toString()}}) {
+            CliRun over = CliRun.of(args);
+            assertEquals(2, over.exitCode(), over.toString());
+            assertNoStackTrace(over);
+            assertEquals(1, over.err().strip().lines().count(), "one line: " + over);
+        }
+    }
 }

@@ -20,6 +20,8 @@ import java.util.Set;
 public record EvalSettings(Integer limit, int batchSize, Set<MetricName> metrics, int samples, long seed,
                            int nllSamples, int surgeryImages) {
     public static final int MAX_NLL_SAMPLES = 100_000;
+    /** Generation samples: streamed through running statistics, so the bound is one of time, not memory. */
+    public static final int MAX_SAMPLES = 10_000_000;
     /** The default subsample of the ELBO surgery: 4 million posterior densities, about a second per 32 dims. */
     public static final int DEFAULT_SURGERY_IMAGES = 2000;
     public static final int MAX_SURGERY_IMAGES = 50_000;
@@ -50,8 +52,8 @@ public record EvalSettings(Integer limit, int batchSize, Set<MetricName> metrics
         if (batchSize < 1 || batchSize > 4096) {
             throw VaeforgeException.badParameter("batch-size must be in 1..4096, got " + batchSize, "batch-size");
         }
-        if (samples < 0) {
-            throw VaeforgeException.badParameter("samples must be >= 0, got " + samples, "samples");
+        if (samples < 0 || samples > MAX_SAMPLES) {
+            throw VaeforgeException.badParameter("samples must be in 0.." + MAX_SAMPLES + ", got " + samples, "samples");
         }
         metrics = metrics.isEmpty() ? EnumSet.noneOf(MetricName.class) : EnumSet.copyOf(metrics);
         if (nllSamples == 0) {
