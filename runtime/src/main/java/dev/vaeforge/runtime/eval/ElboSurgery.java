@@ -1,5 +1,6 @@
 package dev.vaeforge.runtime.eval;
 
+import dev.vaeforge.runtime.model.MixturePrior;
 import dev.vaeforge.runtime.model.Prior;
 import dev.vaeforge.runtime.ops.Posterior;
 import java.util.ArrayList;
@@ -7,7 +8,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Random;
-import java.util.stream.IntStream;
 
 /**
  * "ELBO surgery" (Hoffman and Johnson 2016): the average KL term of the ELBO splits exactly into the
@@ -23,8 +23,8 @@ import java.util.stream.IntStream;
  *   I  = (1/K) sum_i [log q(z_i|x_i) - log q(z_i)]     marginal KL = (1/K) sum_i [log q(z_i) - log p(z_i)]
  * </pre>
  * with {@code log q(z_i) = logsumexp_j log q(z_i|x_j) - log K} (K^2 posterior densities, in parallel,
- * memory K x D). Their sum is the Monte-Carlo KL of the same draws, so the identity holds exactly against
- * it and within its standard error against the closed-form mean KL. The mixture estimator bounds I by
+ * memory K x D; the mixture's density is {@link MixturePrior}'s). Their sum is the Monte-Carlo KL of
+ * the same draws, so the identity holds exactly against it and within its standard error against the closed-form mean KL. The mixture estimator bounds I by
  * log K (each z_i is at least as likely under its own component as under the mixture's 1/K share), so the
  * subsample must be large against exp(I); the result says how close I came to that bound.
  */
@@ -86,48 +86,27 @@ final class ElboSurgery {
         rows.sort(Comparator.comparingInt(Kept::index));
         int k = rows.size();
         int d = dim;
-        double[][] mu = new double[k][];
-        double[][] inv = new double[k][];
-        double[] norm = new double[k];
+        float[] means = new float[k * d];
+        float[] logvars = new float[k * d];
         float[] z = new float[k * d];
+        double[] selfLog = new double[k];
         for (int j = 0; j < k; j++) {
             Kept r = rows.get(j);
-            mu[j] = new double[d];
-            inv[j] = new double[d];
-            double sumLv = 0;
+            System.arraycopy(r.mu(), 0, means, j * d, d);
+            System.arraycopy(r.logvar(), 0, logvars, j * d, d);
             Random random = new Random(seed * 1_000_033L + r.index());
+            double q = 0;
             for (int t = 0; t < d; t++) {
-                mu[j][t] = r.mu()[t];
-                inv[j][t] = Math.exp(-r.logvar()[t]);
-                sumLv += r.logvar()[t];
-                z[j * d + t] = (float) (r.mu()[t] + Math.exp(0.5 * r.logvar()[t]) * random.nextGaussian());
+                double e = random.nextGaussian();
+                z[j * d + t] = (float) (r.mu()[t] + Math.exp(0.5 * r.logvar()[t]) * e);
+                double diff = z[j * d + t] - r.mu()[t];
+                q += diff * diff * Math.exp(-r.logvar()[t]) + r.logvar()[t];
             }
-            norm[j] = -0.5 * (d * Math.log(2 * Math.PI) + sumLv);
+            selfLog[j] = -0.5 * (d * Math.log(2 * Math.PI) + q);
         }
-        double[] selfLog = new double[k];
-        double[] mixLog = new double[k];
+        // q(z) is the mixture of the K posteriors: the same density a learned mixture prior has
+        double[] mixLog = new MixturePrior(k, d, means, logvars, null).logDensity(z, k);
         double logK = Math.log(k);
-        IntStream.range(0, k).parallel().forEach(i -> {
-            double[] lq = new double[k];
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < k; j++) {
-                double[] m = mu[j];
-                double[] w = inv[j];
-                double q = 0;
-                for (int t = 0; t < d; t++) {
-                    double e = z[i * d + t] - m[t];
-                    q += e * e * w[t];
-                }
-                lq[j] = norm[j] - 0.5 * q;
-                max = Math.max(max, lq[j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < k; j++) {
-                sum += Math.exp(lq[j] - max);
-            }
-            selfLog[i] = lq[i];
-            mixLog[i] = max + Math.log(sum) - logK;
-        });
         double[] logp = prior.logDensity(z, k);
         RunningStats mi = new RunningStats();
         RunningStats marginal = new RunningStats();
@@ -139,14 +118,8 @@ final class ElboSurgery {
         }
         Double closed = null;
         if (prior.closedFormKl()) {
-            float[] m = new float[k * d];
-            float[] lv = new float[k * d];
-            for (int j = 0; j < k; j++) {
-                System.arraycopy(rows.get(j).mu(), 0, m, j * d, d);
-                System.arraycopy(rows.get(j).logvar(), 0, lv, j * d, d);
-            }
             double sum = 0;
-            for (double v : prior.kl(new Posterior(m, lv, k, d))) {
+            for (double v : prior.kl(new Posterior(means, logvars, k, d))) {
                 sum += v;
             }
             closed = sum / k;
