@@ -70,8 +70,8 @@ public final class VaeExport implements GraphSetExport<ConvVae> {
     static Mixture mixture(ConvVae vae) {
         try (NDManager m = NDManager.newBaseManager()) {
             ParameterStore ps = new ParameterStore(m, false);
-            float[] images = vae.pseudoImages(ps, m.getDevice(), false).toFloatArray();
-            NDList c = vae.priorComponents(ps, m.getDevice(), false, null);
+            float[] images = vae.pseudoImages(ps, m, false).toFloatArray();
+            NDList c = vae.priorComponents(ps, m, false, null);
             float[] mu = c.get(0).toFloatArray();
             float[] lv = c.get(1).toFloatArray();
             float[] both = new float[mu.length + lv.length];

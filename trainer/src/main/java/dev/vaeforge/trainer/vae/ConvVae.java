@@ -81,14 +81,24 @@ public final class ConvVae extends AbstractBlock {
         return pseudoInputs;
     }
 
-    /** The pseudo-inputs as images in [0, 1]: sigmoid(w). */
-    public NDArray pseudoImages(ParameterStore ps, ai.djl.Device device, boolean training) {
-        return ps.getValue(pseudoInputs, device, training).getNDArrayInternal().sigmoid();
+    /**
+     * The pseudo-inputs as images in [0, 1]: sigmoid(w), owned by {@code scope} (the step's manager).
+     * An operation on a parameter alone creates its result in the parameter's manager, which lives as
+     * long as the model: without the attach every step's pseudo-images and their encoder activations
+     * would stay allocated until the end of training.
+     */
+    public NDArray pseudoImages(ParameterStore ps, NDManager scope, boolean training) {
+        NDArray u = ps.getValue(pseudoInputs, scope.getDevice(), training).getNDArrayInternal().sigmoid();
+        u.attach(scope);
+        return u;
     }
 
-    /** The prior's components [priorMu, priorLogvar] [K, D] each: the encoder's posteriors of the pseudo-inputs. */
-    public NDList priorComponents(ParameterStore ps, ai.djl.Device device, boolean training, PairList<String, Object> params) {
-        NDArray u = pseudoImages(ps, device, training);
+    /**
+     * The prior's components [priorMu, priorLogvar] [K, D] each: the encoder's posteriors of the
+     * pseudo-inputs, owned by {@code scope}.
+     */
+    public NDList priorComponents(ParameterStore ps, NDManager scope, boolean training, PairList<String, Object> params) {
+        NDArray u = pseudoImages(ps, scope, training);
         return encoder.forward(ps, new NDList(u), false, params);
     }
 
@@ -121,7 +131,7 @@ public final class ConvVae extends AbstractBlock {
             return decodeImages(eps);
         }
         ParameterStore ps = new ParameterStore(eps.getManager(), false);
-        NDList c = priorComponents(ps, eps.getDevice(), false, null);
+        NDList c = priorComponents(ps, eps.getManager(), false, null);
         long n = eps.getShape().get(0);
         long k = c.get(0).getShape().get(0);
         NDArray index = eps.getManager().arange(0, (int) n, 1, DataType.INT64).mod(k);
@@ -148,7 +158,7 @@ public final class ConvVae extends AbstractBlock {
             NDArray logits = decoder.forward(ps, new NDList(z), training, params).singletonOrThrow();
             NDList out = new NDList(logits, mu, logvar, z, eps);
             if (pseudoInputs != null) {
-                out.addAll(priorComponents(ps, mu.getDevice(), training, params));
+                out.addAll(priorComponents(ps, mu.getManager(), training, params));
             }
             return out;
         }
@@ -164,7 +174,7 @@ public final class ConvVae extends AbstractBlock {
             // the KL against a learned prior is Monte Carlo: it needs a posterior draw even where the
             // reconstruction is the posterior mean's (inference)
             NDList out = new NDList(logits, mu, logvar, draw);
-            out.addAll(priorComponents(ps, mu.getDevice(), training, params));
+            out.addAll(priorComponents(ps, mu.getManager(), training, params));
             return out;
         }
         return new NDList(logits, mu, logvar);
