@@ -10,7 +10,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -46,11 +45,15 @@ public final class ModelServer implements AutoCloseable {
         this.settings = settings;
         this.metrics = new ServeMetrics(settings.maxBatch());
         this.gate = new RequestGate(settings, metrics);
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        java.util.concurrent.ScheduledThreadPoolExecutor timeouts = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "serve-timeouts");
             t.setDaemon(true);
             return t;
         });
+        // a request answered in time cancels its timeout, which must then leave the queue: it holds the
+        // request's inputs and outputs, which would otherwise stay on the heap for timeoutMs
+        timeouts.setRemoveOnCancelPolicy(true);
+        this.timer = timeouts;
         Map<String, ServedModel> m = new LinkedHashMap<>();
         for (Map.Entry<String, VaeRuntime> e : runtimes.entrySet()) {
             ServedModel model = new ServedModel(e.getKey(), e.getValue());
