@@ -127,7 +127,9 @@ final class Batcher {
             lock.unlock();
         }
         CompletableFuture<Map<String, Values>> all = combine(parts);
-        timer.schedule(() -> expire(parts, timeoutNanos), timeoutNanos, TimeUnit.NANOSECONDS);
+        java.util.concurrent.ScheduledFuture<?> timeout = timer.schedule(() -> expire(parts, timeoutNanos), timeoutNanos,
+                TimeUnit.NANOSECONDS);
+        all.whenComplete((r, e) -> timeout.cancel(false));
         return all;
     }
 

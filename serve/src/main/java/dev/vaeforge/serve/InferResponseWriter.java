@@ -28,7 +28,7 @@ final class InferResponseWriter {
 
     static Body write(String model, Operation op, InferRequest request, Map<String, Values> outputs) {
         ByteArrayOutputStream json = new ByteArrayOutputStream(1024);
-        List<byte[]> blobs = new ArrayList<>();
+        List<Values> blobs = new ArrayList<>();
         try (JsonGenerator g = JSON.createGenerator(json)) {
             g.writeStartObject();
             g.writeStringField("model_name", model);
@@ -49,10 +49,9 @@ final class InferResponseWriter {
                 }
                 g.writeEndArray();
                 if (request.binaryOutputs().get(i)) {
-                    byte[] blob = bytes(v);
-                    blobs.add(blob);
+                    blobs.add(v);
                     g.writeObjectFieldStart("parameters");
-                    g.writeNumberField("binary_data_size", blob.length);
+                    g.writeNumberField("binary_data_size", byteSize(v));
                     g.writeEndObject();
                 } else {
                     g.writeArrayFieldStart("data");
@@ -77,21 +76,26 @@ final class InferResponseWriter {
         if (blobs.isEmpty()) {
             return new Body(json.toByteArray(), -1, false);
         }
+        // one array of the final size: the header, then each tensor written straight into it
         int header = json.size();
-        for (byte[] b : blobs) {
-            json.writeBytes(b);
+        long size = header;
+        for (Values v : blobs) {
+            size += byteSize(v);
         }
-        return new Body(json.toByteArray(), header, true);
+        ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(size)).order(ByteOrder.LITTLE_ENDIAN);
+        out.put(json.toByteArray());
+        for (Values v : blobs) {
+            if (v.floats() != null) {
+                out.asFloatBuffer().put(v.floats());
+            } else {
+                out.asLongBuffer().put(v.longs());
+            }
+            out.position(out.position() + byteSize(v));
+        }
+        return new Body(out.array(), header, true);
     }
 
-    static byte[] bytes(Values v) {
-        if (v.floats() != null) {
-            ByteBuffer b = ByteBuffer.allocate(v.floats().length * 4).order(ByteOrder.LITTLE_ENDIAN);
-            b.asFloatBuffer().put(v.floats());
-            return b.array();
-        }
-        ByteBuffer b = ByteBuffer.allocate(v.longs().length * 8).order(ByteOrder.LITTLE_ENDIAN);
-        b.asLongBuffer().put(v.longs());
-        return b.array();
+    private static int byteSize(Values v) {
+        return v.floats() != null ? v.floats().length * 4 : v.longs().length * 8;
     }
 }

@@ -35,17 +35,37 @@ final class ServeMetrics {
         return registry.scrape();
     }
 
-    void request(String model, String operation, int status, long nanos) {
-        Counter.builder("vaeforge.requests").description("Inference requests answered")
-                .tags("model", model, "operation", operation, "status", Integer.toString(status)).register(registry).increment();
-        if (status >= 400) {
-            Counter.builder("vaeforge.request.errors").description("Inference requests answered with an error status")
-                    .tags("model", model, "operation", operation, "status", Integer.toString(status)).register(registry).increment();
+    /**
+     * Meters by name and tags, built once: a builder's {@code register} makes tags, an id and a registry
+     * look-up every time, on every request. Bounded as the tags are (served names and statuses).
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Object> meters = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @SuppressWarnings("unchecked")
+    private <T> T meter(String key, java.util.function.Supplier<T> make) {
+        Object m = meters.get(key);
+        if (m == null) {
+            m = meters.computeIfAbsent(key, k -> make.get());
         }
-        Timer.builder("vaeforge.request.duration").description("Time from request to response")
+        return (T) m;
+    }
+
+    void request(String model, String operation, int status, long nanos) {
+        String key = model + '/' + operation + '/' + status;
+        Counter requests = meter("r/" + key, () -> Counter.builder("vaeforge.requests").description("Inference requests answered")
+                .tags("model", model, "operation", operation, "status", Integer.toString(status)).register(registry));
+        requests.increment();
+        if (status >= 400) {
+            Counter errors = meter("e/" + key, () -> Counter.builder("vaeforge.request.errors")
+                    .description("Inference requests answered with an error status")
+                    .tags("model", model, "operation", operation, "status", Integer.toString(status)).register(registry));
+            errors.increment();
+        }
+        Timer duration = meter("d/" + model + '/' + operation, () -> Timer.builder("vaeforge.request.duration").description("Time from request to response")
                 .tags("model", model, "operation", operation).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(0).plusNanos(100_000)).maximumExpectedValue(Duration.ofSeconds(60))
-                .register(registry).record(Duration.ofNanos(nanos));
+                .register(registry));
+        duration.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** A gauge reading {@code depth}: items waiting for model and operation. */
@@ -55,18 +75,23 @@ final class ServeMetrics {
     }
 
     void batch(String model, String operation, int items, long nanos) {
-        DistributionSummary.builder("vaeforge.batch.size").description("Items per ONNX Runtime call")
+        String key = model + '/' + operation;
+        DistributionSummary size = meter("s/" + key, () -> DistributionSummary.builder("vaeforge.batch.size").description("Items per ONNX Runtime call")
                 .tags("model", model, "operation", operation).serviceLevelObjectives(buckets())
-                .register(registry).record(items);
-        Timer.builder("vaeforge.batch.duration").description("Time one batch takes in the model")
+                .register(registry));
+        size.record(items);
+        Timer duration = meter("b/" + key, () -> Timer.builder("vaeforge.batch.duration").description("Time one batch takes in the model")
                 .tags("model", model, "operation", operation).publishPercentileHistogram()
-                .register(registry).record(Duration.ofNanos(nanos));
+                .register(registry));
+        duration.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     void queueWait(String model, String operation, long nanos) {
-        Timer.builder("vaeforge.queue.wait").description("Time an item waits before its batch starts")
+        Timer wait = meter("w/" + model + '/' + operation, () -> Timer.builder("vaeforge.queue.wait")
+                .description("Time an item waits before its batch starts")
                 .tags("model", model, "operation", operation).publishPercentileHistogram()
-                .register(registry).record(Duration.ofNanos(nanos));
+                .register(registry));
+        wait.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** Powers of two up to the largest batch. */
