@@ -55,11 +55,13 @@ final class QualityGate {
                 for (int i = 0; i < pa.mu().length; i++) {
                     maxMu = Math.max(maxMu, Math.abs(pa.mu()[i] - pb.mu()[i]));
                 }
-                for (double v : q.ssim(x, ra, n, shape)) {
-                    ssimA += v;
-                }
-                for (double v : q.ssim(x, rb, n, shape)) {
-                    ssimB += v;
+                if (ssimDefined(shape)) {
+                    for (double v : q.ssim(x, ra, n, shape)) {
+                        ssimA += v;
+                    }
+                    for (double v : q.ssim(x, rb, n, shape)) {
+                        ssimB += v;
+                    }
                 }
                 float[] eps = new float[pa.mu().length];
                 int d = pa.dim();
@@ -78,13 +80,18 @@ final class QualityGate {
         }
         double mse = sse / ((double) count * size);
         double psnr = mse > 0 ? 10 * Math.log10(1 / mse) : Double.POSITIVE_INFINITY;
-        double ssimChange = (ssimB - ssimA) / count;
+        double ssimChange = ssimDefined(shape) ? (ssimB - ssimA) / count : Double.NaN;
         double elboFp32 = elboA / count;
         double elboChange = (elboB - elboA) / count;
-        boolean passed = psnr >= t.minPsnr() && ssimChange >= -t.maxSsimDrop()
+        boolean passed = psnr >= t.minPsnr() && (Double.isNaN(ssimChange) || ssimChange >= -t.maxSsimDrop())
                 && Math.abs(elboChange) <= t.maxElboChange() * Math.abs(elboFp32) && maxMu <= t.maxLatentMeanError();
         return new Manifest.Quantization.Gate(count, Math.min(psnr, 999), ssimChange, elboChange, elboFp32, maxMu, t.json(),
                 passed, forced && !passed);
+    }
+
+    /** SSIM needs images of at least its 11x11 window; below that the gate has no SSIM (NaN, not checked). */
+    static boolean ssimDefined(ImageShape s) {
+        return s.height() >= 11 && s.width() >= 11;
     }
 
     /** The summed single-sample ELBO of {@code n} images with noise {@code eps}. */
