@@ -37,7 +37,8 @@ public final class Int8Bench {
     }
 
     public record Result(String source, String calibration, Manifest.Quantization quantization, List<Row> rows,
-                         long fp32Bytes, long int8Bytes, Map<String, Map<String, Integer>> int8Ops) {
+                         long fp32Bytes, long int8Bytes, Map<String, Map<String, Integer>> int8Ops,
+                         Map<String, Map<String, Double>> profileB64) {
         public void print(PrintWriter o) {
             var g = quantization.gate();
             o.printf(Locale.ROOT, "%nint8 vs fp32 (CPU, side by side): %s, calibrated on %d images of %s (%s), gate on %d "
@@ -52,6 +53,8 @@ public final class Int8Bench {
             o.printf(Locale.ROOT, "bundle on disk: fp32 %.1f KiB, int8 %.1f KiB (%.2fx)%n", fp32Bytes / 1024.0,
                     int8Bytes / 1024.0, (double) int8Bytes / fp32Bytes);
             int8Ops.forEach((graph, ops) -> o.printf("ORT optimised int8 %s: %s%n", graph, ops));
+            profileB64.forEach((graph, ops) -> o.printf("ORT kernel time per batch of %d, us, %s: %s%n", PROFILE_BATCH,
+                    graph, ops));
         }
 
         public Map<String, Object> json() {
@@ -73,9 +76,14 @@ public final class Int8Bench {
             m.put("fp32_bundle_bytes", fp32Bytes);
             m.put("int8_bundle_bytes", int8Bytes);
             m.put("int8_optimised_ops", int8Ops);
+            m.put("kernel_us_by_op_b" + PROFILE_BATCH, profileB64);
             return m;
         }
     }
+
+    /** Batch of the per-op profile. */
+    static final int PROFILE_BATCH = 64;
+    static final int PROFILE_RUNS = 20;
 
     private final List<Integer> batches;
     private final Throughput throughput;
@@ -119,7 +127,36 @@ public final class Int8Bench {
                 rows.add(new Row("sample", n, f, i));
             }
         }
-        return new Result(fp32.getFileName().toString(), dataSpec, q, rows, size(fp32), size(int8), ops);
+        Map<String, Map<String, Double>> profile = new LinkedHashMap<>();
+        Manifest m = dev.vaeforge.runtime.bundle.BundleReader.open(int8).manifest();
+        var image = m.graphs().get("encoder").input(dev.vaeforge.runtime.bundle.TensorRole.IMAGE).orElseThrow();
+        var latent = m.graphs().get("decoder").input(dev.vaeforge.runtime.bundle.TensorRole.LATENT).orElseThrow();
+        ImageShape shape = m.image().shape();
+        long[] ls = m.latent().shape();
+        long[] zShape = new long[ls.length + 1];
+        zShape[0] = PROFILE_BATCH;
+        System.arraycopy(ls, 0, zShape, 1, ls.length);
+        Map<String, dev.vaeforge.runtime.model.Tensor> encFeed = Map.of(image.name(), dev.vaeforge.runtime.model.Tensor.of(
+                RuntimeBench.uniform(rnd, PROFILE_BATCH * shape.size()), PROFILE_BATCH, shape.channels(), shape.height(),
+                shape.width()));
+        Map<String, dev.vaeforge.runtime.model.Tensor> decFeed = Map.of(latent.name(), dev.vaeforge.runtime.model.Tensor.of(
+                gaussian(rnd, PROFILE_BATCH * m.latent().size()), zShape));
+        for (String precision : List.of("fp32", "int8")) {
+            Path dir = precision.equals("fp32") ? fp32 : int8;
+            profile.put(precision + " encoder", dev.vaeforge.runtime.quantize.OpProfile.microsByOp(
+                    Files.readAllBytes(dir.resolve(GraphRole.ENCODER.fileName())), encFeed, PROFILE_RUNS));
+            profile.put(precision + " decoder", dev.vaeforge.runtime.quantize.OpProfile.microsByOp(
+                    Files.readAllBytes(dir.resolve(GraphRole.DECODER.fileName())), decFeed, PROFILE_RUNS));
+        }
+        return new Result(fp32.getFileName().toString(), dataSpec, q, rows, size(fp32), size(int8), ops, profile);
+    }
+
+    private static float[] gaussian(Random rnd, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) rnd.nextGaussian();
+        }
+        return v;
     }
 
     static long size(Path dir) throws IOException {
