@@ -29,6 +29,8 @@ public final class OptimizedGraph {
             tmp = Files.createTempFile("vaeforge-optimized", ".onnx");
             try (OrtSession.SessionOptions opts = Sessions.options(Device.CPU)) {
                 opts.setOptimizedModelFilePath(tmp.toString());
+                // ORT warns that the file holds machine-specific (NCHWc) nodes: that is what we want to read
+                opts.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
                 try (OrtSession s = Sessions.environment().createSession(model, opts)) {
                     // creating the session writes the optimised graph
                 }
