@@ -90,7 +90,12 @@ final class ExportCommand implements Callable<Integer> {
             Exporter.Result r = RunExporter.export(run, checkpoint, fp32Out,
                     new Exporter.Options(overwrite || int8, d.parityBatch(), d.paritySeed(), tolerance),
                     noCodePrior ? null : () -> trainingImages(info));
-            print(spec.commandLine().getOut(), r);
+            if (int8) {
+                spec.commandLine().getOut().printf("fp32      exported and parity-checked (max |ORT - DJL| %s); quantising%n",
+                        r.manifest().parity().maxAbsError());
+            } else {
+                print(spec.commandLine().getOut(), r);
+            }
             if (int8) {
                 dev.vaeforge.runtime.quantize.Quantizer.Result q = quantize.quantize(fp32Out, out, overwrite,
                         spec.commandLine().getErr());
