@@ -3,6 +3,7 @@ package dev.vaeforge.cli;
 import dev.vaeforge.cli.bench.BenchReport;
 import dev.vaeforge.cli.bench.BenchSettings;
 import dev.vaeforge.cli.bench.Engines;
+import dev.vaeforge.cli.bench.Int8Bench;
 import dev.vaeforge.cli.bench.LoadAverage;
 import dev.vaeforge.cli.bench.MatmulPeak;
 import dev.vaeforge.cli.bench.MemorySampler;
@@ -99,6 +100,29 @@ final class BenchCommand implements Callable<Integer> {
             + "the graph alone.")
     List<Path> lpipsModels = new java.util.ArrayList<>();
 
+    @Option(names = "--int8-from", paramLabel = "BUNDLE", description = "Time int8 against fp32 on this fp32 bundle "
+            + "(quantised with --int8-calibration, gate at its defaults) instead of on the bench's own freshly initialised model.")
+    Path int8From;
+
+    @Option(names = "--int8-calibration", paramLabel = "SPEC", description = "Dataset to calibrate and gate --int8-from on.")
+    String int8Calibration;
+
+    /** int8 against fp32: on --int8-from with its calibration data, else on the bench's bundle with shapes images. */
+    private Int8Bench.Result int8(Path benchBundle, Path tmp, Throughput throughput) throws Exception {
+        Int8Bench bench = new Int8Bench(reconBatches, throughput);
+        if (int8From != null) {
+            if (int8Calibration == null) {
+                throw dev.vaeforge.runtime.VaeforgeException.badParameter("int8From needs int8Calibration", "int8Calibration");
+            }
+            dev.vaeforge.runtime.quantize.QuantizeSettings d = dev.vaeforge.runtime.quantize.QuantizeSettings.defaults();
+            return bench.run(int8From, dev.vaeforge.cli.data.DatasetResolver.open(int8Calibration,
+                    dev.vaeforge.runtime.data.DatasetOptions.defaults()), int8Calibration, d, tmp.resolve("int8"));
+        }
+        String spec = "shapes:n=256,size=" + imageSize + (channels == 3 ? ",rgb" : "") + ",seed=11";
+        return bench.run(benchBundle, dev.vaeforge.cli.data.DatasetResolver.open(spec,
+                dev.vaeforge.runtime.data.DatasetOptions.defaults()), spec, Int8Bench.benchSettings(), tmp.resolve("int8"));
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
@@ -122,9 +146,11 @@ final class BenchCommand implements Callable<Integer> {
             dev.vaeforge.cli.bench.LpipsBench.Result lpips = lpipsBench.run(bundle, lpipsModels);
             MatmulPeak.Result matmul = new MatmulPeak(matmulSize, throughput, memory).measure(n, engines.trainer());
             Map<String, Object> peer = new TorchPeer(python, peerScript, noPeer).run(settings, memory);
+            Int8Bench.Result int8 = int8(bundle, tmp, throughput);
             BenchReport report = new BenchReport(settings, flops, loadBefore, LoadAverage.read(), train, runtime, matmul,
-                    peer, memory, lpips);
+                    peer, memory, lpips).withInt8(int8);
             report.print(o);
+            int8.print(o);
             o.flush();
             if (out != null) {
                 report.write(out);

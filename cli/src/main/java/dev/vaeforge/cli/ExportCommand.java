@@ -53,6 +53,14 @@ final class ExportCommand implements Callable<Integer> {
             + "images; the bundle then samples codes uniformly only.")
     boolean noCodePrior;
 
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|int8",
+            description = "fp32, or int8: export, then quantise as 'vaeforge quantize' does (needs --calibration; the "
+                    + "quality gate decides whether anything is written). Default: ${DEFAULT-VALUE}.")
+    String precision;
+
+    @Mixin
+    QuantizeOptions quantize;
+
     /** vqvae: how to reopen the run's training data for the code prior (as for train --resume). */
     @Mixin
     InputOptions input;
@@ -62,12 +70,43 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (!precision.equals("fp32") && !precision.equals("int8")) {
+            throw VaeforgeException.badParameter("precision must be fp32 or int8, got '" + precision + "'", "precision");
+        }
+        boolean int8 = precision.equals("int8");
+        if (int8) {
+            // every quantisation option and the calibration data are checked before anything is exported
+            quantize.settings();
+            quantize.open();
+            if (java.nio.file.Files.exists(out) && !overwrite) {
+                throw VaeforgeException.badParameter(out + " already exists; choose another out or pass overwrite", "out",
+                        "overwrite");
+            }
+        }
         RunInfo info = RunDirectory.readConfig(run);
         Exporter.Options d = Exporter.Options.defaults();
-        Exporter.Result r = RunExporter.export(run, checkpoint, out,
-                new Exporter.Options(overwrite, d.parityBatch(), d.paritySeed(), tolerance),
-                noCodePrior ? null : () -> trainingImages(info));
-        print(spec.commandLine().getOut(), r);
+        Path fp32Out = int8 ? dev.vaeforge.runtime.io.AtomicFiles.tempSibling(out) : out;
+        try {
+            Exporter.Result r = RunExporter.export(run, checkpoint, fp32Out,
+                    new Exporter.Options(overwrite || int8, d.parityBatch(), d.paritySeed(), tolerance),
+                    noCodePrior ? null : () -> trainingImages(info));
+            if (int8) {
+                spec.commandLine().getOut().printf("fp32      exported and parity-checked (max |ORT - DJL| %s); quantising%n",
+                        r.manifest().parity().maxAbsError());
+            } else {
+                print(spec.commandLine().getOut(), r);
+            }
+            if (int8) {
+                dev.vaeforge.runtime.quantize.Quantizer.Result q = quantize.quantize(fp32Out, out, overwrite,
+                        spec.commandLine().getErr());
+                spec.commandLine().getOut().printf("int8      %s%n", q.bundle().toAbsolutePath());
+                QuantizeOptions.print(spec.commandLine().getOut(), q.quantization());
+            }
+        } finally {
+            if (int8) {
+                dev.vaeforge.runtime.io.AtomicFiles.deleteTree(fp32Out);
+            }
+        }
         return 0;
     }
 

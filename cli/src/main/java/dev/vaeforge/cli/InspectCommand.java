@@ -64,6 +64,10 @@ final class InspectCommand implements Callable<Integer> {
                     m.conditioning().names().size());
         }
         out.printf("opset       %d%n", m.opset());
+        out.printf("precision   %s%n", m.precision());
+        if (m.quantization() != null) {
+            QuantizeOptions.print(out, m.quantization());
+        }
         out.println("graphs");
         for (Map.Entry<String, Manifest.Graph> e : m.graphs().entrySet()) {
             Manifest.Graph g = e.getValue();
@@ -71,6 +75,7 @@ final class InspectCommand implements Callable<Integer> {
             out.printf("    inputs    %s%n", g.inputs());
             out.printf("    outputs   %s%n", g.outputs());
             out.printf("    roles     %s -> %s%n", roles(g.inputs()), roles(g.outputs()));
+            out.printf("    layers    %s%n", layers(b, e.getKey()));
         }
         if (m.parity() != null) {
             out.printf("parity      max |ORT - DJL| %s on %d random inputs (tolerance %s)%n", m.parity().maxAbsError(),
@@ -141,5 +146,19 @@ final class InspectCommand implements Callable<Integer> {
 
     static String fmt(double d) {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    /** The graph's weighted layers (the names quantize --keep-fp32 takes), with their ops. */
+    private static String layers(Bundle b, String role) {
+        try {
+            java.util.List<String> names = new java.util.ArrayList<>();
+            for (var l : dev.vaeforge.runtime.quantize.QdqGraph.weightedLayers(role,
+                    dev.vaeforge.runtime.onnx.OnnxModels.read(b.directory().resolve(b.manifest().graphs().get(role).file())))) {
+                names.add(l.name() + " (" + l.op() + ")");
+            }
+            return names.isEmpty() ? "none with weights" : String.join(", ", names);
+        } catch (java.io.IOException e) {
+            return "unreadable: " + e.getMessage();
+        }
     }
 }

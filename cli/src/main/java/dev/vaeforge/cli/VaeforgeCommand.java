@@ -7,7 +7,7 @@ import picocli.CommandLine.ScopeType;
 
 @Command(name = "vaeforge", mixinStandardHelpOptions = true, versionProvider = VaeforgeCommand.Version.class,
         description = "Train VAE-family models with DJL, export them as ONNX bundles, run them with ONNX Runtime.",
-        subcommands = {DemoCommand.class, TrainCommand.class, ExportCommand.class, InspectCommand.class,
+        subcommands = {DemoCommand.class, TrainCommand.class, ExportCommand.class, QuantizeCommand.class, InspectCommand.class,
                 ReconstructCommand.class, SampleCommand.class, InterpolateCommand.class, EvaluateCommand.class, CompareCommand.class, BenchCommand.class,
                 ServeCommand.class, ImportCommand.class, VerifyCommand.class, LpipsCommand.class,
                 EncodeCommand.class, DecodeCommand.class, DisentanglementCommand.class, TraverseCommand.class},

@@ -31,6 +31,11 @@ class BenchCommandTest {
         assertEquals(3 * n.path("flops").path("forward_flops_per_image").asLong(),
                 n.path("flops").path("train_flops_per_image").asLong());
         assertTrue(n.path("memory").has("train"));
+        assertTrue(r.out().contains("int8 vs fp32"), r::toString);
+        assertEquals(4, n.path("int8").path("rows").size(), "reconstruct and sample at batches 1 and 4");
+        // sizes only: for a model this small the golden tensors, not the weights, dominate a bundle
+        assertTrue(n.path("int8").path("int8_bundle_bytes").asLong() > 0 && n.path("int8").path("fp32_bundle_bytes").asLong() > 0);
+        assertTrue(n.path("int8").path("int8_optimised_ops").path("encoder").has("com.microsoft.QLinearConv"), r::toString);
     }
 
     @Test

@@ -34,6 +34,8 @@ public final class BenchReport {
     private final Targets targets;
     /** The LPIPS rows; empty when no --lpips-model was given. */
     private final LpipsBench.Result lpips;
+    /** int8 against fp32; null when not measured. */
+    private Int8Bench.Result int8;
 
     public BenchReport(BenchSettings settings, VaeFlops flops, String loadStart, String loadEnd, TrainingBench.Result train,
             RuntimeBench.Result runtime, MatmulPeak.Result matmul, Map<String, Object> peer, MemorySampler memory) {
@@ -72,6 +74,12 @@ public final class BenchReport {
                 Double.isNaN(r64) ? null : r64 * flops.forwardFlops() / 1e9 / matmul.peakGflops() * 100,
                 runtime.latencyP50Ms(),
                 settings.shape().equals(new ImageShape(3, 64, 64)) ? runtime.qualityImagesPerSecond() : null);
+    }
+
+    /** This report with the int8 comparison (printed by {@link Int8Bench.Result#print}, written into bench.json). */
+    public BenchReport withInt8(Int8Bench.Result r) {
+        this.int8 = r;
+        return this;
     }
 
     /** The table, the memory per phase, the peer and the targets. */
@@ -149,6 +157,9 @@ public final class BenchReport {
         json.put("load_average_end", loadEnd);
         json.put("ratios", ratios);
         json.put("targets", targets.json());
+        if (int8 != null) {
+            json.put("int8", int8.json());
+        }
         return json;
     }
 

@@ -58,7 +58,8 @@ public final class BundleWriter {
         }
         Manifest complete = new Manifest(manifest.format(), manifest.formatVersion(), manifest.id(), manifest.createdAt(),
                 manifest.family(), manifest.image(), manifest.likelihood(), manifest.latent(), manifest.conditioning(),
-                manifest.prior(), manifest.opset(), specs, manifest.parity(), manifest.provenance(), manifest.golden());
+                manifest.prior(), manifest.opset(), specs, manifest.parity(), manifest.provenance(), manifest.golden(),
+                manifest.quantization());
         Path staged = null;
         try {
             staged = AtomicFiles.tempSibling(target);

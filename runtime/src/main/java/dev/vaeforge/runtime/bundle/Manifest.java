@@ -28,7 +28,16 @@ public record Manifest(
         Map<String, Graph> graphs,
         Parity parity,
         Provenance provenance,
-        Golden golden) {
+        Golden golden,
+        Quantization quantization) {
+
+    /** A manifest of fp32 graphs (no quantization record: every bundle written before int8 bundles). */
+    public Manifest(String format, int formatVersion, String id, String createdAt, String family, Image image,
+                    Likelihood likelihood, Latent latent, Conditioning conditioning, Prior prior, int opset,
+                    Map<String, Graph> graphs, Parity parity, Provenance provenance, Golden golden) {
+        this(format, formatVersion, id, createdAt, family, image, likelihood, latent, conditioning, prior, opset, graphs,
+                parity, provenance, golden, null);
+    }
 
     /** A manifest without golden tensors (every bundle written before they existed). */
     public Manifest(String format, int formatVersion, String id, String createdAt, String family, Image image,
@@ -41,13 +50,30 @@ public record Manifest(
     /** This manifest with {@code g} as its golden tensors. */
     public Manifest withGolden(Golden g) {
         return new Manifest(format, formatVersion, id, createdAt, family, image, likelihood, latent, conditioning, prior,
-                opset, graphs, parity, provenance, g);
+                opset, graphs, parity, provenance, g, quantization);
+    }
+
+    /** This manifest with {@code q} as its quantization record (null: fp32 graphs). */
+    public Manifest withQuantization(Quantization q) {
+        return new Manifest(format, formatVersion, id, createdAt, family, image, likelihood, latent, conditioning, prior,
+                opset, graphs, parity, provenance, golden, q);
+    }
+
+    /** This manifest with a new {@code id} and creation time (a bundle derived from another one). */
+    public Manifest withIdentity(String newId, String newCreatedAt) {
+        return new Manifest(format, formatVersion, newId, newCreatedAt, family, image, likelihood, latent, conditioning,
+                prior, opset, graphs, parity, provenance, golden, quantization);
+    }
+
+    /** "int8" for a quantised bundle, "float32" otherwise. */
+    public String precision() {
+        return quantization == null ? "float32" : quantization.precision();
     }
 
     /** This manifest with {@code newGraphs} as its graph entries. */
     public Manifest withGraphs(Map<String, Graph> newGraphs) {
         return new Manifest(format, formatVersion, id, createdAt, family, image, likelihood, latent, conditioning, prior,
-                opset, newGraphs, parity, provenance, golden);
+                opset, newGraphs, parity, provenance, golden, quantization);
     }
 
     /**
@@ -250,6 +276,36 @@ public record Manifest(
         @JsonInclude(JsonInclude.Include.NON_NULL)
         public record Probe(String graph, int batch, Map<String, List<Long>> inputs, Map<String, List<Long>> outputs,
                             Map<String, double[]> ranges) {
+        }
+    }
+
+    /**
+     * How the graphs of a quantised bundle were made from fp32 ones (docs/BUNDLE.md, decision 0018): the
+     * {@code precision} ("int8"), the weight and activation schemes, the calibration ({@code method}
+     * minmax or percentile, with its {@code percentile}), the data it was calibrated on, which layers stayed
+     * fp32 and why, the layers quantised per graph, the fp32 bundle it was made from and the quality gate's
+     * measurement. Absent in fp32 bundles.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Quantization(String precision, String weights, String activations, String method, Double percentile,
+                               Calibration calibration, List<KeptLayer> keptFp32, Map<String, List<String>> quantized,
+                               String sourceBundleId, Gate gate) {
+        /** The dataset the activation ranges were measured on: its spec, fingerprint and number of images. */
+        public record Calibration(String dataset, String fingerprint, int images) {
+        }
+
+        /** A layer left in fp32: its graph, node name and {@code reason} ("option" or "sensitivity: ..."). */
+        public record KeptLayer(String graph, String layer, String reason) {
+        }
+
+        /**
+         * The gate on {@code images} held-out images against the fp32 bundle: PSNR of the int8 reconstructions
+         * against the fp32 ones (dB, of the pooled MSE), the change of the mean SSIM and ELBO against the
+         * originals (int8 minus fp32), the largest |Δ| of a latent mean, each with its threshold; {@code passed},
+         * and {@code forced} when it failed and was written anyway.
+         */
+        public record Gate(int images, double psnrVsFp32, double ssimChange, double elboChange, double elboFp32,
+                           double maxLatentMeanError, Map<String, Double> thresholds, boolean passed, boolean forced) {
         }
     }
 }

@@ -98,9 +98,30 @@ public record EvaluationResult(
     public static final String FORMAT = "vaeforge-evaluation";
     public static final int VERSION = 1;
 
-    /** Which bundle: its directory, manifest id, family and the sha256 of its manifest.json. */
+    /**
+     * Which bundle: its directory, manifest id, family and the sha256 of its manifest.json; for an int8 bundle its
+     * quantization record (precision, calibration, kept-fp32 layers, gate), absent for fp32.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record BundleRef(String path, String id, String family, String manifestSha256, String runDirectory) {
+    public record BundleRef(String path, String id, String family, String manifestSha256, String runDirectory,
+                            dev.vaeforge.runtime.bundle.Manifest.Quantization quantization) {
+        /** An fp32 bundle's reference. */
+        public BundleRef(String path, String id, String family, String manifestSha256, String runDirectory) {
+            this(path, id, family, manifestSha256, runDirectory, null);
+        }
+
+        /** One line on an int8 bundle's precision and gate, or null for fp32. */
+        public String precisionSummary() {
+            if (quantization == null) {
+                return null;
+            }
+            var g = quantization.gate();
+            return String.format(java.util.Locale.ROOT, "%s (%s calibration on %d images; %d layers kept fp32; gate %s: "
+                            + "PSNR vs fp32 %.2f dB, SSIM change %+.4f, ELBO change %+.3f nats, max latent mean error %.4f)",
+                    quantization.precision(), quantization.method(), quantization.calibration().images(),
+                    quantization.keptFp32().size(), g.passed() ? "passed" : g.forced() ? "FAILED, forced" : "FAILED",
+                    g.psnrVsFp32(), g.ssimChange(), g.elboChange(), g.maxLatentMeanError());
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -378,7 +378,7 @@ public final class Evaluator {
         Manifest m = rt.manifest();
         String run = m.provenance() == null ? null : m.provenance().runDirectory();
         return new EvaluationResult.BundleRef(dir.toAbsolutePath().toString(), m.id(), m.family(),
-                Hashing.sha256(dir.resolve(BundleFormat.MANIFEST)), run);
+                Hashing.sha256(dir.resolve(BundleFormat.MANIFEST)), run, m.quantization());
     }
 
     private static Map<String, String> versions() {

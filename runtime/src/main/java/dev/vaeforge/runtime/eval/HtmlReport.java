@@ -68,6 +68,9 @@ final class HtmlReport {
         h.append("</dl></section><section><h2>Provenance</h2><dl>");
         h.append("<dt>bundle</dt><dd><code>").append(esc(r.bundle().path())).append("</code> (id ").append(esc(r.bundle().id()))
                 .append(", manifest sha256 <code>").append(esc(r.bundle().manifestSha256().substring(0, 16))).append("…</code>)</dd>");
+        if (r.bundle().quantization() != null) {
+            h.append("<dt>precision</dt><dd>").append(esc(r.bundle().precisionSummary())).append("</dd>");
+        }
         h.append("<dt>dataset</dt><dd><code>").append(esc(r.dataset().spec())).append("</code>, fingerprint <code>")
                 .append(esc(r.dataset().fingerprint())).append("</code></dd>");
         h.append("<dt>settings</dt><dd>batch ").append(r.settings().batchSize()).append(", device ")

@@ -13,6 +13,9 @@ public final class MarkdownTable {
     public static String single(EvaluationResult r) {
         StringBuilder sb = new StringBuilder();
         sb.append("# Evaluation of ").append(label(r)).append(" bundle `").append(r.bundle().path()).append("`\n\n");
+        if (r.bundle().quantization() != null) {
+            sb.append("Precision: ").append(r.bundle().precisionSummary()).append(".\n\n");
+        }
         sb.append("Dataset: ").append(r.dataset().description()).append(" — ").append(r.dataset().images())
                 .append(" images evaluated.\n\n");
         sb.append(section("Reconstruction (each image against decoder(mu(x)))", r.reconstruction()));
