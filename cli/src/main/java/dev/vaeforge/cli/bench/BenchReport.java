@@ -128,6 +128,13 @@ public final class BenchReport {
         targets.print(o);
     }
 
+    private final Map<String, Object> extras = new LinkedHashMap<>();
+
+    /** A further section of bench.json (e.g. training by prior), after the others. */
+    public void extra(String key, Object value) {
+        extras.put(key, value);
+    }
+
     /** bench.json. */
     public Map<String, Object> json() {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -149,6 +156,7 @@ public final class BenchReport {
         json.put("load_average_end", loadEnd);
         json.put("ratios", ratios);
         json.put("targets", targets.json());
+        json.putAll(extras);
         return json;
     }
 
