@@ -26,10 +26,12 @@ final class ArchitectureOptions {
     @Option(names = "--gaussian-sigma", defaultValue = "0.1", description = "Fixed std of the Gaussian likelihood. Default: ${DEFAULT-VALUE}.")
     double gaussianSigma;
 
-    @Option(names = "--prior", defaultValue = "standard", paramLabel = "standard|vamp", description = "The prior p(z) "
-            + "of a Gaussian latent: the standard normal, or the learned VampPrior (Tomczak & Welling 2018: a mixture of"
-            + " the encoder's posteriors of --prior-components learned pseudo-inputs; the KL becomes the Monte-Carlo "
-            + "term log q(z|x) - log p(z)); the families with a Gaussian latent trained on an ELBO. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--prior", defaultValue = "standard", paramLabel = "standard|vamp|flow", description = "The prior p(z) "
+            + "of a Gaussian latent: the standard normal, the learned VampPrior (Tomczak & Welling 2018: a mixture of"
+            + " the encoder's posteriors of --prior-components learned pseudo-inputs) or a learned RealNVP flow "
+            + "(Dinh et al. 2017: --prior-flow-steps affine coupling layers, log p(z) = log N(f(z); 0, I) + "
+            + "log|det df/dz|); with a learned prior the KL becomes the Monte-Carlo "
+            + "term log q(z|x) - log p(z); the families with a Gaussian latent trained on an ELBO. Default: ${DEFAULT-VALUE}.")
     String prior;
 
     @Option(names = "--prior-components", defaultValue = "" + PriorSpec.DEFAULT_COMPONENTS, paramLabel = "K",
@@ -37,10 +39,20 @@ final class ArchitectureOptions {
             + "Default: ${DEFAULT-VALUE}.")
     int priorComponents;
 
+    @Option(names = "--prior-flow-steps", defaultValue = "" + PriorSpec.DEFAULT_FLOW_STEPS, paramLabel = "K",
+            description = "The flow prior's affine coupling layers (masks alternate between even and odd latent "
+            + "dimensions). Default: ${DEFAULT-VALUE}.")
+    int priorFlowSteps;
+
+    @Option(names = "--prior-hidden", defaultValue = "" + PriorSpec.DEFAULT_FLOW_HIDDEN, paramLabel = "H",
+            description = "Units of each of a coupling layer's two hidden layers (flow prior). Default: ${DEFAULT-VALUE}.")
+    int priorHidden;
+
     /** The prior the options name, checked (a bad kind or K is named by its flag). */
     PriorSpec prior() {
         try {
-            return PriorSpec.of(prior == null ? null : prior.strip().toLowerCase(java.util.Locale.ROOT), priorComponents);
+            return PriorSpec.of(prior == null ? null : prior.strip().toLowerCase(java.util.Locale.ROOT), priorComponents,
+                    priorFlowSteps, priorHidden);
         } catch (dev.vaeforge.runtime.VaeforgeException e) {
             throw ParameterFlags.asFlags(e);
         }

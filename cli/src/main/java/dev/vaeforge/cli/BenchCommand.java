@@ -122,9 +122,43 @@ final class BenchCommand implements Callable<Integer> {
         return bench.run(benchBundle, dev.vaeforge.cli.data.DatasetResolver.open(spec,
                 dev.vaeforge.runtime.data.DatasetOptions.defaults()), spec, Int8Bench.benchSettings(), tmp.resolve("int8"));
     }
+    @Option(names = "--priors", split = ",", paramLabel = "PRIOR", description = "Also time the trainer's steps once per "
+            + "prior p(z) of the bench's model (standard, vamp, flow), side by side in interleaved rounds: what each "
+            + "prior costs per training step. The learned priors take --prior-components, --prior-flow-steps and "
+            + "--prior-hidden.")
+    List<String> priors = new java.util.ArrayList<>();
+
+    @Option(names = "--prior-components", defaultValue = "" + dev.vaeforge.trainer.prior.PriorSpec.DEFAULT_COMPONENTS,
+            paramLabel = "K", description = "The VampPrior's pseudo-inputs for --priors. Default: ${DEFAULT-VALUE}.")
+    int priorComponents;
+
+    @Option(names = "--prior-flow-steps", defaultValue = "" + dev.vaeforge.trainer.prior.PriorSpec.DEFAULT_FLOW_STEPS,
+            paramLabel = "K", description = "The flow prior's coupling layers for --priors. Default: ${DEFAULT-VALUE}.")
+    int priorFlowSteps;
+
+    @Option(names = "--prior-hidden", defaultValue = "" + dev.vaeforge.trainer.prior.PriorSpec.DEFAULT_FLOW_HIDDEN,
+            paramLabel = "H", description = "The flow prior's hidden units for --priors. Default: ${DEFAULT-VALUE}.")
+    int priorHidden;
+
+    @Option(names = "--prior-rounds", defaultValue = "3", paramLabel = "R",
+            description = "Interleaved rounds of --steps steps per prior for --priors. Default: ${DEFAULT-VALUE}.")
+    int priorRounds;
 
     @Override
     public Integer call() throws Exception {
+        List<dev.vaeforge.trainer.prior.PriorSpec> priorSpecs = new java.util.ArrayList<>();
+        for (String p : priors) {
+            try {
+                priorSpecs.add(dev.vaeforge.trainer.prior.PriorSpec.of(p.strip().toLowerCase(java.util.Locale.ROOT),
+                        priorComponents, priorFlowSteps, priorHidden));
+            } catch (dev.vaeforge.runtime.VaeforgeException e) {
+                throw ParameterFlags.asFlags(e);
+            }
+        }
+        if (priorRounds < 1) {
+            throw new dev.vaeforge.runtime.VaeforgeException(dev.vaeforge.runtime.VaeforgeException.Code.BAD_INPUT,
+                    "--prior-rounds must be >= 1, got " + priorRounds);
+        }
         PrintWriter o = spec.commandLine().getOut();
         int n = BenchSettings.threads(threads);
         BenchSettings settings = new BenchSettings(channels, imageSize, widths, latentDim, batchSize, steps, warmup,
@@ -147,10 +181,16 @@ final class BenchCommand implements Callable<Integer> {
             MatmulPeak.Result matmul = new MatmulPeak(matmulSize, throughput, memory).measure(n, engines.trainer());
             Map<String, Object> peer = new TorchPeer(python, peerScript, noPeer).run(settings, memory);
             Int8Bench.Result int8 = int8(bundle, tmp, throughput);
+            List<dev.vaeforge.cli.bench.PriorBench.Row> priorRows = priorSpecs.isEmpty() ? List.of()
+                    : new dev.vaeforge.cli.bench.PriorBench(settings, engines.trainer(), priorRounds).run(priorSpecs);
             BenchReport report = new BenchReport(settings, flops, loadBefore, LoadAverage.read(), train, runtime, matmul,
                     peer, memory, lpips).withInt8(int8);
             report.print(o);
             int8.print(o);
+            if (!priorRows.isEmpty()) {
+                dev.vaeforge.cli.bench.PriorBench.print(o, priorRows, priorRounds, steps);
+                report.extra("train_by_prior", dev.vaeforge.cli.bench.PriorBench.json(priorRows));
+            }
             o.flush();
             if (out != null) {
                 report.write(out);

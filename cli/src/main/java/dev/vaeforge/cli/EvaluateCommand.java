@@ -11,6 +11,7 @@ import dev.vaeforge.runtime.data.Splits;
 import dev.vaeforge.runtime.eval.EvalOutputs;
 import dev.vaeforge.runtime.eval.EvalSettings;
 import dev.vaeforge.runtime.eval.EvaluationResult;
+import dev.vaeforge.runtime.eval.HtmlReport;
 import dev.vaeforge.runtime.eval.Evaluator;
 import dev.vaeforge.runtime.eval.Lpips;
 import dev.vaeforge.runtime.eval.MarkdownTable;
@@ -39,7 +40,8 @@ import picocli.CommandLine.Parameters;
         description = {"Evaluate bundles on a dataset with ONNX Runtime: reconstruction metrics (BCE, MSE, PSNR, KL, ELBO, "
                 + "SSIM, GMSD, LPIPS) and generation metrics (prior samples against their reconstructions). Writes "
                 + "metrics.json, metrics.csv (per image), metrics.md, best/worst/sample grids and report.html. With "
-                + "several bundles, each goes to OUT/<bundle name>/ and OUT/comparison.md has one row per model.",
+                + "several bundles, each goes to OUT/<bundle name>/, OUT/comparison.md has one row per model and "
+                + "OUT/comparison.html shows their ELBO surgery and prior samples side by side.",
                 "Example: vaeforge evaluate bundles/vae --data shapes:n=2000,seed=9 --out eval/vae"})
 final class EvaluateCommand extends BundleCommand {
     @Parameters(arity = "1..*", paramLabel = "BUNDLE", description = "One or more bundle directories or BUNDLE.zip archives.")
@@ -113,6 +115,7 @@ final class EvaluateCommand extends BundleCommand {
         }
         PrintWriter o = spec.commandLine().getOut();
         List<EvaluationResult> results = new ArrayList<>();
+        List<Path> targets = new ArrayList<>();
         try (Lpips lp = settings.has(MetricName.LPIPS) ? lpips.open(dev) : null) {
             if (lp instanceof LpipsAdapter a) {
                 o.printf("LPIPS: %s%n", a.summary());
@@ -120,6 +123,7 @@ final class EvaluateCommand extends BundleCommand {
             for (Path bundle : bundles) {
                 Path target = bundles.size() == 1 ? out : out.resolve(bundle.toAbsolutePath().normalize().getFileName().toString());
                 results.add(evaluateOne(bundle, target, settings, dev, lp));
+                targets.add(target);
                 print(o, results.get(results.size() - 1), target);
             }
         }
@@ -129,6 +133,9 @@ final class EvaluateCommand extends BundleCommand {
             o.println();
             o.print(table);
             o.printf("comparison table %s%n", out.resolve("comparison.md").toAbsolutePath());
+            AtomicFiles.write(out.resolve("comparison.html"), HtmlReport.comparison(results,
+                    targets, data).getBytes(StandardCharsets.UTF_8));
+            o.printf("comparison report %s%n", out.resolve("comparison.html").toAbsolutePath());
         }
         return 0;
     }

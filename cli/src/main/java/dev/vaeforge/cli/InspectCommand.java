@@ -57,7 +57,7 @@ final class InspectCommand implements Callable<Integer> {
         out.printf("likelihood  %s%n", likelihood(m.likelihood()));
         out.printf("latent      %s; prior %s%s%n", latent(m.latent()), m.prior().type(),
                 m.prior().file() == null ? "" : " (" + m.prior().file() + ")");
-        out.printf("sampling    %s%n", Priors.of(b).description());
+        out.printf("sampling    %s%n", Priors.description(b));
         if (m.conditioning() != null) {
             // the reader has validated it; the indices are what --label takes
             out.printf("condition   %s: y[N,%d] in both graphs%n", ConditionSpec.of(m.conditioning()).describe(),

@@ -17,8 +17,15 @@ class BenchCommandTest {
         Path json = dir.resolve("bench.json");
         CliRun r = CliRun.of("bench", "--image-size", "16", "--channels", "3", "--widths", "8,8", "--latent-dim", "4",
                 "--batch-size", "4", "--steps", "3", "--warmup", "1", "--recon-batches", "1,4", "--latency-iters", "5",
-                "--seconds", "0.05", "--matmul-size", "64", "--no-peer", "--out", json.toString());
+                "--seconds", "0.05", "--matmul-size", "64", "--no-peer", "--priors", "standard,flow",
+                "--prior-flow-steps", "2", "--prior-hidden", "4", "--prior-rounds", "1", "--out", json.toString());
         assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.out().contains("training by prior"), r::toString);
+        JsonNode byPrior = Json.mapper().readTree(Files.readString(json)).path("train_by_prior");
+        assertEquals(2, byPrior.size());
+        assertEquals("RealNVP flow prior (2 coupling steps, hidden 4)", byPrior.get(1).path("prior").asText());
+        assertEquals(1.0, byPrior.get(0).path("step_cost_vs_first").asDouble(), 0);
+        assertTrue(byPrior.get(1).path("train_images_per_s").asDouble() > 0);
         assertTrue(r.out().contains("train (DJL, warm)"), r::toString);
         assertTrue(r.out().contains("reconstruct (ORT)"), r::toString);
         assertTrue(r.out().contains("SSIM+GMSD"), r::toString);
@@ -36,6 +43,13 @@ class BenchCommandTest {
         // sizes only: for a model this small the golden tensors, not the weights, dominate a bundle
         assertTrue(n.path("int8").path("int8_bundle_bytes").asLong() > 0 && n.path("int8").path("fp32_bundle_bytes").asLong() > 0);
         assertTrue(n.path("int8").path("int8_optimised_ops").path("encoder").has("com.microsoft.QLinearConv"), r::toString);
+    }
+
+    @Test
+    void aBadPriorIsRefusedBeforeAnyWork() {
+        CliRun r = CliRun.of("bench", "--no-peer", "--priors", "standard,flow", "--prior-flow-steps", "0");
+        assertEquals(2, r.exitCode(), r::toString);
+        assertTrue(r.err().contains("--prior-flow-steps must be in 1..64, got 0"), r::toString);
     }
 
     @Test

@@ -50,12 +50,17 @@ class EvaluateCompareCliTest {
         Path other = TestBundles.vae(tmp.resolve("vae-b"));
         Path out = tmp.resolve("many");
         CliRun r = CliRun.of("evaluate", bundle.toString(), other.toString(), "--data", "shapes:n=12,size=16",
-                "--samples", "0", "--metrics", "mse,ssim,kl", "--out", out.toString());
+                "--samples", "4", "--metrics", "mse,ssim,kl", "--out", out.toString());
         assertEquals(0, r.exitCode(), r.toString());
         List<String> table = Files.readAllLines(out.resolve("comparison.md"));
         assertTrue(table.stream().anyMatch(l -> l.startsWith("| vae-a | vae |")), table.toString());
         assertTrue(table.stream().anyMatch(l -> l.startsWith("| vae-b | vae |")), table.toString());
         assertTrue(Files.isRegularFile(out.resolve("vae-a").resolve("report.html")));
+        // the side-by-side page: both models' prior samples, each captioned with its prior
+        String html = Files.readString(out.resolve("comparison.html"));
+        assertEquals(2, html.split("<img ", -1).length - 1, "one sample grid per model");
+        assertTrue(html.contains("vae-a: z ~ N(0, I)") && html.contains("vae-b: z ~ N(0, I)"), html);
+        assertTrue(html.contains("ELBO surgery"), "the stacked bars of both models");
     }
 
     @Test

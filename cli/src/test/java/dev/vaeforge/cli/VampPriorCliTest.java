@@ -55,8 +55,8 @@ class VampPriorCliTest {
 
     @Test
     void valuesThatCannotApplyAreOneLineNamingTheFlag() {
-        assertFails("--prior: unknown prior 'flow', expected one of standard, vamp", concat(new String[] {"train",
-            "--prior", "flow", "--out", tmp.resolve("a").toString()}, SMALL));
+        assertFails("--prior: unknown prior 'maf', expected one of standard, vamp, flow", concat(new String[] {"train",
+            "--prior", "maf", "--out", tmp.resolve("a").toString()}, SMALL));
         assertFails("--prior-components must be in 1..10000, got 0", concat(new String[] {"train", "--prior", "vamp",
             "--prior-components", "0", "--out", tmp.resolve("b").toString()}, SMALL));
         assertFails("--prior vamp applies to the families with a Gaussian latent trained on an ELBO (vae, beta-vae, "

@@ -64,13 +64,18 @@ class FamilyContractTest {
     @TempDir
     Path tmp;
 
-    /** Every family with its defaults, and every family that takes a learned prior with a small VampPrior. */
+    /**
+     * Every family with its defaults, and every family that takes a learned prior with a small VampPrior
+     * and with a small flow prior.
+     */
     static Stream<String> families() {
-        return Stream.concat(FamilyRegistry.ids().stream(),
-                FamilyRegistry.withLearnedPriors().stream().map(id -> id + VAMP));
+        return Stream.of(FamilyRegistry.ids().stream(),
+                FamilyRegistry.withLearnedPriors().stream().map(id -> id + VAMP),
+                FamilyRegistry.withLearnedPriors().stream().map(id -> id + FLOW)).flatMap(s -> s);
     }
 
     private static final String VAMP = "+vamp";
+    private static final String FLOW = "+flow";
 
     @Test
     void theRegistryListsEveryFamilyOnceWithItsOwnConfigType() {
@@ -87,10 +92,11 @@ class FamilyContractTest {
     @MethodSource("families")
     void trainsExportsReopensReconstructsSamplesEvaluatesAndResumesExactly(String variant) throws Exception {
         boolean vamp = variant.endsWith(VAMP);
-        String id = vamp ? variant.substring(0, variant.length() - VAMP.length()) : variant;
+        boolean flow = variant.endsWith(FLOW);
+        String id = vamp || flow ? variant.substring(0, variant.length() - VAMP.length()) : variant;
         ArrayDataset data = data();
-        ModelConfig model = configure(FamilyRegistry.get(id), data, vamp);
-        assertEquals(vamp, model.architecture().prior().learned());
+        ModelConfig model = configure(FamilyRegistry.get(id), data, vamp ? "vamp" : flow ? "flow" : null);
+        assertEquals(vamp || flow, model.architecture().prior().learned());
         assertEquals(id, model.family());
         TrainConfig config = TrainConfig.builder(model, "shapes").optEpochs(EPOCHS).optBatchSize(16)
                 .optLearningRate(1e-3).optSeed(11).optTestFraction(0.25).optCheckpointEvery(3).optKeepCheckpoints(2)
@@ -147,6 +153,15 @@ class FamilyContractTest {
                 assertTrue(result.estimation().get("kl").startsWith("Monte Carlo"), result.estimation().get("kl"));
                 assertTrue(result.reconstruction().get("kl").mean() > -1, id + ": a Monte-Carlo KL near or above 0");
                 assertTrue(rt.manifest().parity().maxAbsError().get("encoder") < Exporter.Options.defaults().tolerance());
+            } else if (flow) {
+                assertEquals("graphs", rt.prior().type(), id + ": the flow travels as its two graphs");
+                assertTrue(result.estimation().get("kl").startsWith("Monte Carlo"), result.estimation().get("kl"));
+                assertTrue(result.reconstruction().get("kl").mean() > -1, id + ": a Monte-Carlo KL near or above 0");
+                for (String g : List.of("prior_sample", "prior_log_prob")) {
+                    assertTrue(rt.manifest().parity().maxAbsError().get(g) < Exporter.Options.defaults().tolerance(), g);
+                }
+                assertTrue(rt.prior().description().contains("RealNVP flow (2 affine coupling layers, hidden 8)"),
+                        rt.prior().description());
             } else if (rt.hasGaussianLatent()) {
                 assertEquals("standard-normal", rt.prior().type());
             }
@@ -157,10 +172,10 @@ class FamilyContractTest {
         }
     }
 
-    private static ModelConfig configure(Family<?> family, ArrayDataset data, boolean vamp) {
+    private static ModelConfig configure(Family<?> family, ArrayDataset data, String prior) {
         Architecture arch = new Architecture(1, SIZE, 3, List.of(8, 16), Likelihood.BERNOULLI, 0);
-        if (vamp) {
-            arch = arch.withPrior(dev.vaeforge.trainer.prior.PriorSpec.of("vamp", 5));
+        if (prior != null) {
+            arch = arch.withPrior(dev.vaeforge.trainer.prior.PriorSpec.of(prior, 5, 2, 8));
         }
         return family.configure(arch, ParameterValues.none(), new FamilyContext(data, EPOCHS, 16));
     }

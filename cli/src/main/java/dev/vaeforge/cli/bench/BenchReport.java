@@ -136,6 +136,13 @@ public final class BenchReport {
         targets.print(o);
     }
 
+    private final Map<String, Object> extras = new LinkedHashMap<>();
+
+    /** A further section of bench.json (e.g. training by prior), after the others. */
+    public void extra(String key, Object value) {
+        extras.put(key, value);
+    }
+
     /** bench.json. */
     public Map<String, Object> json() {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -160,6 +167,7 @@ public final class BenchReport {
         if (int8 != null) {
             json.put("int8", int8.json());
         }
+        json.putAll(extras);
         return json;
     }
 

@@ -25,7 +25,8 @@ import java.util.Map;
  * VampPrior exported as the {@code gaussian-mixture} its pseudo-inputs' posteriors form
  * ({@value #MIXTURE_FILE}). Those components are the DJL encoder's outputs on the pseudo-inputs, and the
  * encoder graph's parity is measured on the pseudo-inputs too, so the runtime's prior is the trained one
- * to the export's tolerance.
+ * to the export's tolerance. A learned flow prior travels as graphs ({@link FlowPriorGraphs}:
+ * {@code prior_sample} and {@code prior_log_prob}, prior type {@code graphs}), parity-checked like the others.
  */
 public final class VaeExport implements GraphSetExport<ConvVae> {
     public static final String MIXTURE_FILE = "prior_mixture.npy";
@@ -40,6 +41,14 @@ public final class VaeExport implements GraphSetExport<ConvVae> {
         var a = vae.config();
         Map<GraphRole, GraphSet.Graph> graphs = new LinkedHashMap<>();
         VaeGraphs.addEncoderDecoder(vae.encoder(), vae.decoder(), a.imageShape(), a.latentDim(), context, graphs);
+        if (vae.priorFlow() != null) {
+            FlowPriorGraphs.add(vae.priorFlow(), context, graphs);
+            String name = "RealNVP flow (" + vae.priorFlow().steps() + " affine coupling layers, hidden "
+                    + vae.priorFlow().hidden() + ")";
+            return new GraphSet(graphs, Manifest.Latent.gaussian(a.latentDim()),
+                    GraphSet.likelihood(a.likelihood(), a.gaussianSigma()), null,
+                    () -> new GraphSet.BundlePrior(Manifest.Prior.graphs(name), Map.of()));
+        }
         if (!vae.learnedPrior()) {
             return new GraphSet(graphs, Manifest.Latent.gaussian(a.latentDim()),
                     GraphSet.likelihood(a.likelihood(), a.gaussianSigma()), null,

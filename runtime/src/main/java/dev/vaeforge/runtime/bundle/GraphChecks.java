@@ -41,10 +41,6 @@ final class GraphChecks {
         for (Map.Entry<String, Manifest.Graph> e : graphs.entrySet()) {
             GraphRole role = GraphRole.fromKey(e.getKey()).orElseThrow(() -> fail(file + ": field 'graphs' has an unknown"
                     + " graph '" + e.getKey() + "'; expected one of " + Arrays.stream(GraphRole.values()).map(GraphRole::key).toList()));
-            if (!role.supported()) {
-                throw fail(file + ": field 'graphs." + role.key() + "': graph role '" + role.key() + "' is reserved for"
-                        + " learned priors, which this runtime does not run yet");
-            }
             if (e.getValue() == null) {
                 throw fail(file + ": field 'graphs." + role.key() + "' is empty");
             }
@@ -76,6 +72,44 @@ final class GraphChecks {
         if (discriminator != null) {
             checkDiscriminator(discriminator);
         }
+        checkPriorGraphs(graphs);
+    }
+
+    /**
+     * A prior of type graphs has both prior graphs, over the Gaussian latent: prior_sample noise[N, size]
+     * -> latent[N, size] and prior_log_prob latent[N, size] -> log-prob[N]; a bundle with either graph has
+     * that prior type.
+     */
+    private void checkPriorGraphs(Map<String, Manifest.Graph> graphs) {
+        Manifest.Graph sample = graphs.get(GraphRole.PRIOR_SAMPLE.key());
+        Manifest.Graph logProb = graphs.get(GraphRole.PRIOR_LOG_PROB.key());
+        boolean typed = Manifest.Prior.GRAPHS.equals(m.prior().type());
+        if (!typed) {
+            if (sample != null || logProb != null) {
+                throw fail(file + ": field 'graphs." + (sample != null ? GraphRole.PRIOR_SAMPLE : GraphRole.PRIOR_LOG_PROB).key()
+                        + "': the prior graphs need field 'prior.type' " + Manifest.Prior.GRAPHS + ", got '"
+                        + m.prior().type() + "'");
+            }
+            return;
+        }
+        for (GraphRole role : java.util.List.of(GraphRole.PRIOR_SAMPLE, GraphRole.PRIOR_LOG_PROB)) {
+            if (!graphs.containsKey(role.key())) {
+                throw fail(file + ": field 'graphs' has no '" + role.key() + "' graph, which prior type "
+                        + Manifest.Prior.GRAPHS + " needs (prior_sample and prior_log_prob)");
+            }
+        }
+        String f = "graphs." + GraphRole.PRIOR_SAMPLE.key();
+        inputsOnly(sample, f, TensorRole.NOISE);
+        expect(f + ".inputs", required(sample.input(TensorRole.NOISE).orElse(null), f + ".inputs", TensorRole.NOISE),
+                "float32", latentShape());
+        expect(f + ".outputs", required(sample.output(TensorRole.LATENT).orElse(null), f + ".outputs", TensorRole.LATENT),
+                "float32", latentShape());
+        f = "graphs." + GraphRole.PRIOR_LOG_PROB.key();
+        inputsOnly(logProb, f, TensorRole.LATENT);
+        expect(f + ".inputs", required(logProb.input(TensorRole.LATENT).orElse(null), f + ".inputs", TensorRole.LATENT),
+                "float32", latentShape());
+        expect(f + ".outputs", required(logProb.output(TensorRole.LOG_PROB).orElse(null), f + ".outputs",
+                TensorRole.LOG_PROB), "float32", new long[] {-1});
     }
 
     private void checkEncoder(Manifest.Graph g, boolean codes) {

@@ -10,9 +10,9 @@ import java.util.Optional;
  */
 public enum GraphRole {
     ENCODER, DECODER, QUANTIZER, DISCRIMINATOR,
-    /** Reserved for learned priors: noise -> latent samples. Not run by this runtime yet. */
+    /** A learned prior's sampler: noise z* ~ N(0, I) -> latent samples z (manifest prior type "graphs"). */
     PRIOR_SAMPLE,
-    /** Reserved for learned priors: latent -> log p(z). Not run by this runtime yet. */
+    /** A learned prior's density: latent z -> log p(z) (manifest prior type "graphs"). */
     PRIOR_LOG_PROB;
 
     /** The key in manifest.json's "graphs" object. */
@@ -22,11 +22,6 @@ public enum GraphRole {
 
     public String fileName() {
         return key() + ".onnx";
-    }
-
-    /** Whether this runtime runs graphs of this role (the learned-prior roles are reserved). */
-    public boolean supported() {
-        return this != PRIOR_SAMPLE && this != PRIOR_LOG_PROB;
     }
 
     /** The role whose {@link #key()} is {@code key}, if any. */

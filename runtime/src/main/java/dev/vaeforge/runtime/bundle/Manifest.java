@@ -188,10 +188,10 @@ public record Manifest(
      * "codes-uniform" (each position's code uniform over the codebook) or "codes-empirical": each
      * position's code from the code distribution fitted on the training set at export, stored in
      * {@code file} (code_prior.json, {@link CodePrior}) with its {@code sha256}; uniform sampling stays
-     * available.
+     * available. {@code name} (optional) is a learned prior's description for reports.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Prior(String type, String file, String sha256) {
+    public record Prior(String type, String file, String sha256, String name) {
         public static final String STANDARD_NORMAL = "standard-normal";
         public static final String CODES_UNIFORM = "codes-uniform";
         public static final String CODES_EMPIRICAL = "codes-empirical";
@@ -201,9 +201,24 @@ public record Manifest(
          * shape [2, K, size], means then log-variances.
          */
         public static final String GAUSSIAN_MIXTURE = "gaussian-mixture";
+        /**
+         * A learned prior over a Gaussian latent given by two of the bundle's graphs: {@code prior_sample}
+         * (noise z* ~ N(0, I) -> latent z) and {@code prior_log_prob} (latent z -> log p(z)), e.g. a
+         * normalising flow; {@code name} says what it is, for reports.
+         */
+        public static final String GRAPHS = "graphs";
 
         public Prior(String type) {
-            this(type, null, null);
+            this(type, null, null, null);
+        }
+
+        public Prior(String type, String file, String sha256) {
+            this(type, file, sha256, null);
+        }
+
+        /** A prior of {@link #GRAPHS} named {@code name} (may be null). */
+        public static Prior graphs(String name) {
+            return new Prior(GRAPHS, null, null, name);
         }
     }
 

@@ -156,7 +156,8 @@ final class ManifestChecks {
         Manifest.Latent l = m.latent();
         Manifest.Prior p = m.prior();
         String type = p == null ? null : p.type();
-        List<String> allowed = l.gaussian() ? List.of(Manifest.Prior.STANDARD_NORMAL, Manifest.Prior.GAUSSIAN_MIXTURE)
+        List<String> allowed = l.gaussian() ? List.of(Manifest.Prior.STANDARD_NORMAL, Manifest.Prior.GAUSSIAN_MIXTURE,
+                Manifest.Prior.GRAPHS)
                 : List.of(Manifest.Prior.CODES_UNIFORM, Manifest.Prior.CODES_EMPIRICAL);
         if (!allowed.contains(type)) {
             throw fail(file + ": field 'prior.type' must be " + String.join(" or ", allowed) + " for a latent of kind "

@@ -30,7 +30,7 @@ public final class Model implements AutoCloseable {
         this.latent = m.latent().codes() ? new CodeGridHead(sessions, decoder, pixels, maxBatch)
                 : new GaussianHead(sessions, decoder, pixels, maxBatch);
         this.discriminator = sessions.has(GraphRole.DISCRIMINATOR) ? new DiscriminatorHead(sessions, pixels, maxBatch) : null;
-        this.prior = Priors.of(sessions.bundle());
+        this.prior = Priors.of(sessions, maxBatch);
         this.condition = m.conditioning() == null ? null : ConditionSpec.of(m.conditioning());
     }
 

@@ -11,6 +11,27 @@ public final class Priors {
     private Priors() {
     }
 
+    /**
+     * The prior of a model's sessions: a prior of type graphs runs its graphs there, chunked to
+     * {@code maxBatch}; the others are read from the bundle ({@link #of(Bundle)}).
+     */
+    public static Prior of(ModelSessions sessions, int maxBatch) {
+        if (Manifest.Prior.GRAPHS.equals(sessions.manifest().prior().type())) {
+            return new GraphPrior(sessions, maxBatch);
+        }
+        return of(sessions.bundle());
+    }
+
+    /** How the bundle's prior draws, for reports, without opening any session. */
+    public static String description(Bundle bundle) {
+        Manifest.Prior p = bundle.manifest().prior();
+        return Manifest.Prior.GRAPHS.equals(p.type()) ? GraphPrior.describe(p.name()) : of(bundle).description();
+    }
+
+    /**
+     * The prior a bundle's manifest names, where it needs no graph (a prior of type graphs needs the
+     * model's sessions: {@link #of(ModelSessions, int)}).
+     */
     public static Prior of(Bundle bundle) {
         Manifest m = bundle.manifest();
         Manifest.Prior p = m.prior();
@@ -20,6 +41,8 @@ public final class Priors {
             case Manifest.Prior.CODES_EMPIRICAL -> new EmpiricalCodePrior(Json.read(bundle.directory().resolve(p.file()),
                     CodePrior.class, VaeforgeException.Code.BAD_BUNDLE));
             case Manifest.Prior.GAUSSIAN_MIXTURE -> mixture(bundle.directory().resolve(p.file()), m.latent().size());
+            case Manifest.Prior.GRAPHS -> throw new IllegalStateException("a prior of type graphs runs the bundle's"
+                    + " graphs: open the model (Priors.of(ModelSessions, int))");
             default -> throw new VaeforgeException(VaeforgeException.Code.BAD_BUNDLE, "prior type '" + p.type()
                     + "' is not one this runtime can sample");
         };

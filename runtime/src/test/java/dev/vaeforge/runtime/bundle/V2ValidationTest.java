@@ -83,7 +83,7 @@ class V2ValidationTest {
     @Test
     void thePriorMustFitTheLatent() throws IOException {
         refused(gaussian(), s -> s.replace("\"standard-normal\"", "\"codes-uniform\""),
-                "field 'prior.type' must be standard-normal or gaussian-mixture for a latent of kind gaussian, got 'codes-uniform'");
+                "field 'prior.type' must be standard-normal or gaussian-mixture or graphs for a latent of kind gaussian, got 'codes-uniform'");
         refused(codes(null), s -> s.replace("\"codes-uniform\"", "\"standard-normal\""),
                 "field 'prior.type' must be codes-uniform or codes-empirical for a latent of kind codes, got 'standard-normal'");
     }
@@ -112,11 +112,12 @@ class V2ValidationTest {
     }
 
     @Test
-    void reservedAndUnknownGraphRoles() throws IOException {
+    void priorGraphsNeedTheirPriorTypeAndUnknownGraphRoles() throws IOException {
         Path b = gaussian();
         refused(b, s -> s.replace("\"encoder\" :", "\"prior_sample\" :"),
-                "field 'graphs.prior_sample': graph role 'prior_sample' is reserved for learned priors, which this runtime"
-                        + " does not run yet");
+                "field 'graphs.prior_sample': the prior graphs need field 'prior.type' graphs, got 'standard-normal'");
+        refused(b, s -> s.replace("\"standard-normal\"", "\"graphs\""),
+                "field 'graphs' has no 'prior_sample' graph, which prior type graphs needs (prior_sample and prior_log_prob)");
         refused(b, s -> s.replace("\"encoder\" :", "\"critic\" :"),
                 "field 'graphs' has an unknown graph 'critic'; expected one of [encoder, decoder, quantizer, discriminator,"
                         + " prior_sample, prior_log_prob]");

@@ -81,8 +81,11 @@ public final class IwaeFamily implements Family<IwaeConfig> {
         String estimator = v.text("iw-estimator");
         if (architecture.prior().learned() && estimator != null && estimator.strip().equalsIgnoreCase("dreg")) {
             throw VaeforgeException.badParameter("iw-estimator dreg does not apply to prior "
-                    + architecture.prior().kind() + ": the VampPrior's components come from the encoder, whose "
-                    + "weights DReG's encoder surrogate would give the wrong gradient; use the estimator iwae",
+                    + architecture.prior().kind() + (architecture.prior().vamp()
+                    ? ": the VampPrior's components come from the encoder, whose weights DReG's encoder surrogate "
+                    + "would give the wrong gradient; use the estimator iwae"
+                    : ": the flow's weights are in neither of the two networks DReG's surrogates train; use the "
+                    + "estimator iwae"),
                     "iw-estimator", "prior");
         }
         IwaeConfig c;

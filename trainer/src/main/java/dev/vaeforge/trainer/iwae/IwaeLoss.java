@@ -56,8 +56,12 @@ public final class IwaeLoss implements Objective {
         java.util.Arrays.fill(tile, 1);
         tile[0] = samples;
         NDArray recon = pixels.reconstructionPerImage(x.tile(tile), logits);            // [K*N]
-        NDArray logPz = outputs.size() > 5
+        // [.., z, eps] against N(0, I); + [priorMu, priorLogvar] for a mixture; + [logPrior] for a flow
+        boolean mixture = outputs.size() > 6;
+        boolean flow = outputs.size() == 6;
+        NDArray logPz = mixture
                 ? PriorTerms.mixtureLogDensity(PriorTerms.componentLogDensities(z, outputs.get(5), outputs.get(6)))
+                : flow ? outputs.get(5).sum(new int[] {1})
                 : Scalars.mul(z.square().sum(new int[] {1}).add((float) (d * LOG_2PI)), -0.5);
         NDArray logvarK = logvar.tile(new long[] {samples, 1});
         NDArray logQ = Scalars.mul(eps.square().add(logvarK).sum(new int[] {1}).add((float) (d * LOG_2PI)), -0.5);
@@ -71,7 +75,10 @@ public final class IwaeLoss implements Objective {
         // K draws, log q(z|x) - log p(z) (its per-dimension diagnostic against the prior's marginals)
         NDArray perDim;
         NDArray klMean;
-        if (outputs.size() > 5) {
+        if (flow) {
+            perDim = PriorTerms.flowKl(z, mu.tile(new long[] {samples, 1}), logvarK, outputs.get(5)).perDimension();
+            klMean = logQ.sub(logPz).mean();
+        } else if (mixture) {
             NDArray logqPerDim = PriorTerms.gaussianLogDensity(z, mu.tile(new long[] {samples, 1}), logvarK);
             NDArray c = PriorTerms.componentLogDensities(z, outputs.get(5), outputs.get(6));
             perDim = logqPerDim.sub(PriorTerms.marginalLogDensities(c));

@@ -7,7 +7,8 @@ import dev.vaeforge.trainer.nn.Scalars;
  * The KL term of the ELBO against the model's prior, in DJL. Against the standard normal it has the
  * closed form; against a learned mixture prior p(z) = (1/K) sum_k N(z; m_k, diag exp(l_k)) (the
  * VampPrior, its components the encoder's posteriors of the pseudo-inputs) it is the Monte-Carlo term
- * log q(z|x) - log p(z) at the posterior sample z the decoder saw.
+ * log q(z|x) - log p(z) at the posterior sample z the decoder saw; against a flow prior
+ * ({@link CouplingFlow}) the same Monte-Carlo term with the flow's log-density.
  */
 public final class PriorTerms {
     private static final float LOG_2PI = (float) Math.log(2 * Math.PI);
@@ -20,11 +21,14 @@ public final class PriorTerms {
      * [logits, mu, logvar] (the standard normal: closed form, the per-dimension KL summing to it) or
      * [logits, mu, logvar, z, priorMu, priorLogvar] (a learned mixture: log q(z|x) - log p(z) at the draw
      * z, and per dimension log q(z_d|x) - log p_d(z_d) against the prior's marginal, which does not sum
-     * to the joint KL).
+     * to the joint KL), or [logits, mu, logvar, z, logPrior] (a flow prior: {@link #flowKl}).
      */
     public static Kl kl(ai.djl.ndarray.NDList outputs) {
         NDArray mu = outputs.get(1);
         NDArray logvar = outputs.get(2);
+        if (outputs.size() == 5) {
+            return flowKl(outputs.get(3), mu, logvar, outputs.get(4));
+        }
         if (outputs.size() < 6) {
             NDArray perDim = standardKlPerDimension(mu, logvar);
             return new Kl(perDim.sum(new int[] {1}), perDim);
@@ -33,6 +37,17 @@ public final class PriorTerms {
         NDArray logq = gaussianLogDensity(z, mu, logvar);
         NDArray c = componentLogDensities(z, outputs.get(4), outputs.get(5));
         return new Kl(logq.sum(new int[] {1}).sub(mixtureLogDensity(c)), logq.sub(marginalLogDensities(c)));
+    }
+
+    /**
+     * The Monte-Carlo KL against a flow prior at the draw z: log q(z|x) - log p(z) per image, with
+     * {@code logPrior} [N, D] log p(z) split over dimensions ({@code CouplingFlow#logDensityPerDimension}:
+     * log N(f(z)_d; 0, 1) plus the log-scales applied to dimension d), so the per-dimension diagnostic
+     * log q(z_d|x) - logPrior_d sums to the KL.
+     */
+    public static Kl flowKl(NDArray z, NDArray mu, NDArray logvar, NDArray logPrior) {
+        NDArray perDim = gaussianLogDensity(z, mu, logvar).sub(logPrior);
+        return new Kl(perDim.sum(new int[] {1}), perDim);
     }
 
     /** An ELBO's KL term per image and its per-dimension diagnostic. */

@@ -13,6 +13,7 @@ import ai.djl.util.PairList;
 import dev.vaeforge.trainer.nn.ConvDecoder;
 import dev.vaeforge.trainer.nn.ConvEncoder;
 import dev.vaeforge.trainer.family.Architecture;
+import dev.vaeforge.trainer.prior.CouplingFlow;
 import dev.vaeforge.trainer.prior.PriorSpec;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.NormalInitializer;
@@ -31,8 +32,13 @@ import ai.djl.training.initializer.NormalInitializer;
  * components [mu_k, logvar_k] = encoder(u) to the outputs: [logits, mu, logvar, z, priorMu, priorLogvar]
  * (the plain VAE's training output gains z). The pseudo-inputs go through the encoder in inference mode,
  * so batch norm's running statistics neither see them nor differ from the exported encoder's.
+ *
+ * <p>With a learned flow prior ({@link PriorSpec} "flow") the block holds a {@link CouplingFlow} as its
+ * child "prior_flow" and appends log p(z) per dimension [N, D] of the posterior draw(s) to the outputs:
+ * [logits, mu, logvar, z, logPrior] (with K draws [logits, mu, logvar, z, eps, logPrior], logPrior
+ * [K*N, D]). Summed over dimensions it is the flow's log-density; {@code PriorTerms} reads it.
  */
-public final class ConvVae extends AbstractBlock {
+public final class ConvVae extends AbstractBlock implements dev.vaeforge.trainer.prior.PriorMetrics.LearnedPriorBlock {
     private static final byte VERSION = 1;
     private final VaeConfig config;
     private final ConvEncoder encoder;
@@ -41,6 +47,8 @@ public final class ConvVae extends AbstractBlock {
     private final int samples;
     /** The VampPrior's pseudo-inputs before the sigmoid [K, C, H, W]; null for the standard-normal prior. */
     private final Parameter pseudoInputs;
+    /** The flow prior's f; null for the other priors. */
+    private final CouplingFlow flow;
 
     /** The plain VAE's block around an architecture (beta-vae and capacity-vae use it too). */
     public ConvVae(Architecture architecture) {
@@ -66,14 +74,38 @@ public final class ConvVae extends AbstractBlock {
         this.decoder = addChildBlock("decoder",
                 ConvDecoder.build(config.widths(), config.channels(), config.bottleneckSize()));
         PriorSpec prior = config.architecture().prior();
-        this.pseudoInputs = prior.learned() ? addParameter(Parameter.builder().setName("pseudo_inputs")
+        this.pseudoInputs = prior.vamp() ? addParameter(Parameter.builder().setName("pseudo_inputs")
                 .setType(Parameter.Type.WEIGHT).optShape(new Shape(prior.components(), config.channels(),
                         config.imageSize(), config.imageSize())).optInitializer(new NormalInitializer(1f)).build()) : null;
+        this.flow = prior.flow() ? addChildBlock("prior_flow",
+                new CouplingFlow(config.latentDim(), prior.flowSteps(), prior.flowHidden())) : null;
     }
 
-    /** Whether the block carries a learned prior (and appends its components to the training outputs). */
+    /** Whether the block carries a learned prior (and appends what its KL needs to the outputs). */
     public boolean learnedPrior() {
+        return pseudoInputs != null || flow != null;
+    }
+
+    /** The VampPrior's block: pseudo-inputs whose posteriors are the mixture's components. */
+    public boolean vampPrior() {
         return pseudoInputs != null;
+    }
+
+    /** The flow prior's f, or null. */
+    public CouplingFlow priorFlow() {
+        return flow;
+    }
+
+    /** ||lambda||_2 over the learned prior's own parameters (pseudo-inputs or flow), NaN for N(0, I). */
+    @Override
+    public double priorParameterNorm() {
+        if (flow != null) {
+            return flow.parameterNorm();
+        }
+        if (pseudoInputs != null && pseudoInputs.isInitialized()) {
+            return Math.sqrt(pseudoInputs.getArray().square().sum().toType(DataType.FLOAT64, false).getDouble());
+        }
+        return Double.NaN;
     }
 
     /** The pseudo-inputs parameter (before the sigmoid), or null. */
@@ -124,9 +156,13 @@ public final class ConvVae extends AbstractBlock {
     /**
      * Images of prior draws, in inference mode, from standard-normal noise {@code eps} [n, D]: decoded as
      * they are for the standard-normal prior; for a learned VampPrior, draw i is taken from component
-     * i mod K, z = mu_k + sigma_k * eps_i (so the training logs show the prior the model is trained on).
+     * i mod K, z = mu_k + sigma_k * eps_i; for a flow prior z = f^-1(eps) (so the training logs show the
+     * prior the model is trained on).
      */
     public NDArray decodePriorDraws(NDArray eps) {
+        if (flow != null) {
+            return decodeImages(flow.inverse(new ParameterStore(eps.getManager(), false), eps, false, null));
+        }
         if (pseudoInputs == null) {
             return decodeImages(eps);
         }
@@ -160,11 +196,14 @@ public final class ConvVae extends AbstractBlock {
             if (pseudoInputs != null) {
                 out.addAll(priorComponents(ps, mu.getManager(), training, params));
             }
+            if (flow != null) {
+                out.add(flow.logDensityPerDimension(ps, z, training, params));
+            }
             return out;
         }
         NDArray z = mu;
         NDArray draw = null;
-        if (training || pseudoInputs != null) {
+        if (training || learnedPrior()) {
             NDArray eps = mu.getManager().randomNormal(mu.getShape());
             draw = mu.add(Scalars.mul(logvar, 0.5).exp().mul(eps));
             z = training ? draw : mu;
@@ -177,6 +216,9 @@ public final class ConvVae extends AbstractBlock {
             out.addAll(priorComponents(ps, mu.getManager(), training, params));
             return out;
         }
+        if (flow != null) {
+            return new NDList(logits, mu, logvar, draw, flow.logDensityPerDimension(ps, draw, training, params));
+        }
         return new NDList(logits, mu, logvar);
     }
 
@@ -184,6 +226,9 @@ public final class ConvVae extends AbstractBlock {
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         encoder.initialize(manager, dataType, inputShapes);
         decoder.initialize(manager, dataType, new Shape(inputShapes[0].get(0), config.latentDim()));
+        if (flow != null) {
+            flow.initialize(manager, dataType, new Shape(inputShapes[0].get(0), config.latentDim()));
+        }
     }
 
     @Override
@@ -191,6 +236,11 @@ public final class ConvVae extends AbstractBlock {
         long n = inputShapes[0].get(0);
         Shape latent = new Shape(n, config.latentDim());
         Shape components = pseudoInputs == null ? null : new Shape(pseudoInputs.getShape().get(0), config.latentDim());
+        if (flow != null) {
+            Shape draws = new Shape((samples > 0 ? samples : 1) * n, config.latentDim());
+            return samples > 0 ? new Shape[] {inputShape(samples * n), latent, latent, draws, draws, draws}
+                    : new Shape[] {inputShape(n), latent, latent, latent, latent};
+        }
         if (samples > 0) {
             Shape draws = new Shape(samples * n, config.latentDim());
             return components == null ? new Shape[] {inputShape(samples * n), latent, latent, draws, draws}

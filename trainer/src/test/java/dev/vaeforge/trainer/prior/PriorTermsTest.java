@@ -84,8 +84,17 @@ class PriorTermsTest {
 
     @Test
     void badSpecsNameTheParameter() {
-        VaeforgeException e = assertThrows(VaeforgeException.class, () -> PriorSpec.of("flow", 3));
-        assertTrue(e.getMessage().startsWith("prior: unknown prior 'flow', expected one of standard, vamp"), e.getMessage());
+        VaeforgeException e = assertThrows(VaeforgeException.class, () -> PriorSpec.of("maf", 3));
+        assertEquals("prior: unknown prior 'maf', expected one of standard, vamp, flow", e.getMessage());
+        e = assertThrows(VaeforgeException.class, () -> PriorSpec.of("flow", 3, 0, 64));
+        assertEquals("prior-flow-steps must be in 1..64, got 0", e.getMessage());
+        assertEquals(java.util.List.of("prior-flow-steps"), e.parameters());
+        e = assertThrows(VaeforgeException.class, () -> PriorSpec.of("flow", 3, 2, 0));
+        assertEquals("prior-hidden must be in 1..4096, got 0", e.getMessage());
+        assertEquals(java.util.List.of("prior-hidden"), e.parameters());
+        PriorSpec flow = PriorSpec.of("flow", 500, 3, 16);
+        assertEquals(0, flow.components(), "a flow has no pseudo-inputs");
+        assertEquals(0, PriorSpec.of("vamp", 5, 3, 16).flowSteps(), "a VampPrior has no coupling layers");
         e = assertThrows(VaeforgeException.class, () -> PriorSpec.of("vamp", 0));
         assertEquals("prior-components must be in 1..10000, got 0", e.getMessage());
         assertEquals(java.util.List.of("prior-components"), e.parameters());
