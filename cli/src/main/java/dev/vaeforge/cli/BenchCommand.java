@@ -32,11 +32,13 @@ import picocli.CommandLine.Spec;
  * This class parses the options and wires the parts in {@code cli.bench}, one job each.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        subcommands = BenchDisentanglementCommand.class,
         description = {"Benchmark the trainer and the runtime on one model config against a PyTorch eager peer "
                 + "of the same architecture; print a table and optionally write JSON. In-memory shapes and random data, no disk I/O. "
                 + "Timings are never asserted; on a shared machine note the load average it prints.",
                 "Example: vaeforge bench --out bench.json",
-                "Quick: vaeforge bench --image-size 16 --widths 8,8 --latent-dim 4 --steps 3 --recon-batches 1,4 --no-peer"})
+                "Quick: vaeforge bench --image-size 16 --widths 8,8 --latent-dim 4 --steps 3 --recon-batches 1,4 --no-peer",
+                "The disentanglement scores' cost: vaeforge bench disentanglement BUNDLE (see its --help)."})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -71,13 +71,39 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape, long dataOffs
      * @param name the file, for messages
      */
     static NpyHeader read(FileChannel ch, String name) throws IOException {
-        long size = ch.size();
+        return read((buf, position) -> readFully(ch, buf, position, name), ch.size(), name);
+    }
+
+    /**
+     * Reads and checks the header at the start of a stream of {@code size} bytes (a zip entry's), reading
+     * no more than the header: the same checks as for a file, the data's length against {@code size}.
+     *
+     * @param name the array, for messages
+     */
+    static NpyHeader read(java.io.InputStream in, long size, String name) throws IOException {
+        byte[] prefix = in.readNBytes((int) Math.min(size, 12 + MAX_HEADER_BYTES));
+        return read((buf, position) -> {
+            if (position + buf.remaining() > prefix.length) {
+                throw new DataFileException(name, "the stream ended while its header was read");
+            }
+            buf.put(prefix, (int) position, buf.remaining());
+            buf.flip();
+        }, size, name);
+    }
+
+    /** Fills a buffer from a position of the source, then flips it. */
+    @FunctionalInterface
+    private interface Source {
+        void readFully(ByteBuffer buf, long position) throws IOException;
+    }
+
+    private static NpyHeader read(Source src, long size, String name) throws IOException {
         if (size < 10) {
             throw new DataFileException(name, size == 0 ? "empty file, not a NumPy .npy array"
                     : "not a NumPy .npy file (" + size + " bytes, shorter than any .npy header)");
         }
         ByteBuffer pre = ByteBuffer.allocate((int) Math.min(12, size)).order(ByteOrder.LITTLE_ENDIAN);
-        readFully(ch, pre, 0, name);
+        src.readFully(pre, 0);
         byte[] magic = Arrays.copyOf(pre.array(), 6);
         if (!Arrays.equals(magic, MAGIC)) {
             throw new DataFileException(name, "not a NumPy .npy file (it does not start with \\x93NUMPY)");
@@ -108,7 +134,7 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape, long dataOffs
                     + " bytes, the file has " + size + ")");
         }
         ByteBuffer hb = ByteBuffer.allocate((int) headerLength);
-        readFully(ch, hb, lengthEnd, name);
+        src.readFully(hb, lengthEnd);
         String text = new String(hb.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         Map<String, Object> dict = new DictParser(text, name).parse();
         Object descr = dict.get("descr");

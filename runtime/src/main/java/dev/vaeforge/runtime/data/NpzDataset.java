@@ -88,10 +88,7 @@ final class NpzDataset implements FactorDataset {
         Path dir = extract(file, options);
         Path imgs = dir.resolve("imgs.npy");
         NpyHeader ih = header(imgs, name + "[imgs]");
-        if (ih.shape().length < 3) {
-            throw new DataFileException(name, "array 'imgs' has shape " + ih.shapeText() + "; expected (N, H, W),"
-                    + " (N, H, W, C) or (N, C, H, W) images");
-        }
+        checkImages(name, ih);
         long n = ih.shape()[0];
         float gain = 1;
         if (ih.descr().endsWith("u1") && maxByte(imgs, ih) <= 1) {
@@ -105,20 +102,14 @@ final class NpzDataset implements FactorDataset {
                     + "); expected latents_classes of shape (" + n + ", K) beside imgs");
         }
         NpyHeader ch = header(lc, name + "[latents_classes]");
-        if (ch.shape().length != 2 || ch.shape()[0] != n || ch.shape()[1] < 1) {
-            throw new DataFileException(name, "array 'latents_classes' has shape " + ch.shapeText() + "; expected ("
-                    + n + ", K), one row of factor classes per image of imgs " + ih.shapeText());
-        }
+        checkClasses(name, ih, ch);
         int k = (int) ch.shape()[1];
         long[] raw = readIntegers(lc, ch, name + "[latents_classes]");
         double[] values = null;
         Path lv = dir.resolve("latents_values.npy");
         if (Files.exists(lv)) {
             NpyHeader vh = header(lv, name + "[latents_values]");
-            if (vh.shape().length != 2 || vh.shape()[0] != n || vh.shape()[1] != k) {
-                throw new DataFileException(name, "array 'latents_values' has shape " + vh.shapeText() + "; expected ("
-                        + n + ", " + k + ") like latents_classes " + ch.shapeText());
-            }
+            checkValues(name, ch, vh);
             values = readFloats(lv, vh, name + "[latents_values]");
         }
         return build(name, pixels, gain, (int) n, k, raw, values);
@@ -174,6 +165,65 @@ final class NpzDataset implements FactorDataset {
         return new NpzDataset("npz:" + name, pixels, gain, spec, classes);
     }
 
+    private static void checkImages(String name, NpyHeader ih) throws DataFileException {
+        if (ih.shape().length < 3) {
+            throw new DataFileException(name, "array 'imgs' has shape " + ih.shapeText() + "; expected (N, H, W),"
+                    + " (N, H, W, C) or (N, C, H, W) images");
+        }
+    }
+
+    private static void checkClasses(String name, NpyHeader ih, NpyHeader ch) throws DataFileException {
+        long n = ih.shape()[0];
+        if (ch.shape().length != 2 || ch.shape()[0] != n || ch.shape()[1] < 1) {
+            throw new DataFileException(name, "array 'latents_classes' has shape " + ch.shapeText() + "; expected ("
+                    + n + ", K), one row of factor classes per image of imgs " + ih.shapeText());
+        }
+    }
+
+    private static void checkValues(String name, NpyHeader ch, NpyHeader vh) throws DataFileException {
+        if (vh.shape().length != 2 || vh.shape()[0] != ch.shape()[0] || vh.shape()[1] != ch.shape()[1]) {
+            throw new DataFileException(name, "array 'latents_values' has shape " + vh.shapeText() + "; expected ("
+                    + ch.shape()[0] + ", " + ch.shape()[1] + ") like latents_classes " + ch.shapeText());
+        }
+    }
+
+    /**
+     * Checks the arrays from the zip's directory and each entry's .npy header (its first bytes) before
+     * anything is extracted, so a missing or misshapen array is reported at once, not after gigabytes.
+     */
+    private static void checkEntries(String name, ZipFile zip, Map<String, ZipEntry> arrays) throws IOException {
+        String has = arrays.isEmpty() ? "no .npy arrays" : String.join(", ", new TreeSet<>(arrays.keySet()));
+        if (!arrays.containsKey("imgs")) {
+            throw new DataFileException(name, "holds no array 'imgs' (it has " + has + "); expected imgs,"
+                    + " latents_classes and optionally latents_values, as the dSprites .npz has");
+        }
+        NpyHeader ih = entryHeader(zip, arrays.get("imgs"), name, "imgs");
+        checkImages(name, ih);
+        if (!arrays.containsKey("latents_classes")) {
+            throw new DataFileException(name, "holds no array 'latents_classes' (it has " + has
+                    + "); expected latents_classes of shape (" + ih.shape()[0] + ", K) beside imgs");
+        }
+        NpyHeader ch = entryHeader(zip, arrays.get("latents_classes"), name, "latents_classes");
+        checkClasses(name, ih, ch);
+        if (arrays.containsKey("latents_values")) {
+            checkValues(name, ch, entryHeader(zip, arrays.get("latents_values"), name, "latents_values"));
+        }
+    }
+
+    private static NpyHeader entryHeader(ZipFile zip, ZipEntry e, String name, String array) throws IOException {
+        String what = name + "[" + array + "]";
+        if (e.getSize() < 0) {
+            throw new DataFileException(what, "has no size in the zip directory; expected a .npz as NumPy writes it");
+        }
+        try (InputStream in = zip.getInputStream(e)) {
+            NpyHeader h = NpyHeader.read(in, e.getSize(), what);
+            if (h.fortranOrder()) {
+                throw new DataFileException(what, "is Fortran-ordered; expected a C-ordered array");
+            }
+            return h;
+        }
+    }
+
     /** Extracts every .npy entry of the zip into a cache directory keyed by the file's path, size and time. */
     private static Path extract(Path file, DatasetOptions options) throws IOException {
         String key = Fingerprint.of("vaeforge-npz-v1").file("npz", file).hex();
@@ -186,6 +236,14 @@ final class NpzDataset implements FactorDataset {
         Path staged = AtomicFiles.tempSibling(dir);
         try (ZipFile zip = new ZipFile(file.toFile())) {
             List<? extends ZipEntry> entries = Collections.list(zip.entries());
+            Map<String, ZipEntry> arrays = new HashMap<>();
+            for (ZipEntry e : entries) {
+                String entry = e.getName();
+                if (entry.endsWith(".npy") && !entry.contains("/") && !entry.contains("\\")) {
+                    arrays.put(entry.substring(0, entry.length() - 4), e);
+                }
+            }
+            checkEntries(name, zip, arrays);
             long total = entries.stream().mapToLong(e -> Math.max(e.getSize(), 0)).sum();
             long done = 0;
             for (ZipEntry e : entries) {
@@ -209,12 +267,6 @@ final class NpzDataset implements FactorDataset {
         } catch (IOException | RuntimeException e) {
             AtomicFiles.deleteTree(staged);
             throw e;
-        }
-        if (!Files.exists(staged.resolve("imgs.npy"))) {
-            String has = listing(staged);
-            AtomicFiles.deleteTree(staged);
-            throw new DataFileException(name, "holds no array 'imgs' (it has " + has + "); expected imgs,"
-                    + " latents_classes and optionally latents_values, as the dSprites .npz has");
         }
         Files.writeString(staged.resolve("complete"), file.toAbsolutePath() + "\n");
         AtomicFiles.publishDirectory(staged, dir, true);

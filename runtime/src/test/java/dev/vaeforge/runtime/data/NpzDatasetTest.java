@@ -110,6 +110,40 @@ class NpzDatasetTest {
     }
 
     @Test
+    void aMissingOrMisshapenArrayIsReportedBeforeAnythingIsExtracted() throws IOException {
+        List<String> tasks = new java.util.ArrayList<>();
+        DatasetOptions watched = options().withProgress((task, done, total) -> tasks.add(task));
+        Path f = tiny(false, null);
+        IOException e = assertThrows(IOException.class, () -> Datasets.open("npz:" + f, watched));
+        assertTrue(e.getMessage().contains("holds no array 'latents_classes' (it has imgs, latents_values)"),
+                e.getMessage());
+        Files.delete(f);
+        Path g = tiny(true, new long[] {3, 6});
+        IOException w = assertThrows(IOException.class, () -> Datasets.open("npz:" + g, watched));
+        assertTrue(w.getMessage().contains("(3, 6)"), w.getMessage());
+        assertEquals(List.of(), tasks, "nothing was extracted");
+        try (var left = Files.list(dir.resolve("cache"))) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("npz")).toList(),
+                    "no extraction directory, complete or staged, is left behind");
+        } catch (java.nio.file.NoSuchFileException none) {
+            // no cache directory at all: nothing left behind either
+        }
+    }
+
+    @Test
+    void aTruncatedEntryHeaderIsOneLine() throws IOException {
+        Path f = dir.resolve("cut.npz");
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(f))) {
+            z.putNextEntry(new ZipEntry("imgs.npy"));
+            z.write(java.util.Arrays.copyOf(NpyHeader.encode("|u1", new long[] {2, 4, 4}), 20));
+            z.closeEntry();
+        }
+        IOException e = assertThrows(IOException.class, () -> Datasets.open("npz:" + f, options()));
+        assertTrue(e.getMessage().contains("cut.npz[imgs]") && e.getMessage().contains("truncated"), e.getMessage());
+        assertTrue(!e.getMessage().contains("\n"));
+    }
+
+    @Test
     void notAZip() throws IOException {
         Path f = dir.resolve("bad.npz");
         Files.writeString(f, "not a zip");
