@@ -48,6 +48,10 @@ final class SparkCommand implements Callable<Integer> {
         if (Files.isRegularFile(flags)) {
             cmd.add("@" + flags);
         }
+        Path logging = flags.resolveSibling("log4j2.properties");
+        if (Files.isRegularFile(logging)) {
+            cmd.add("-Dlog4j2.configurationFile=" + logging);
+        }
         cmd.add(MAIN);
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();

@@ -134,9 +134,10 @@ public final class SparkJobs {
         }
         long good = written.where(functions.col(OutputSchema.ERROR).isNull()).count();
         if (!bad.isEmpty() && !settings.skipBad()) {
-            throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, new BadFilesException(source.describe(),
+            throw VaeforgeException.badParameter(new BadFilesException(source.describe(),
                     (int) Math.min(Integer.MAX_VALUE, good + bad.size()), bad,
-                    "Fix or remove them, or set the skip-bad option to leave them out.").getMessage());
+                    "Fix or remove them, or pass skip-bad to leave them out (listed in " + BAD_FILES + ").").getMessage(),
+                    "skip-bad");
         }
         if (good == 0) {
             throw new VaeforgeException(VaeforgeException.Code.BAD_INPUT, source.describe()
