@@ -10,7 +10,8 @@ import picocli.CommandLine.ScopeType;
         subcommands = {DemoCommand.class, TrainCommand.class, ExportCommand.class, QuantizeCommand.class, InspectCommand.class,
                 ReconstructCommand.class, SampleCommand.class, InterpolateCommand.class, EvaluateCommand.class, CompareCommand.class, BenchCommand.class,
                 ServeCommand.class, ImportCommand.class, VerifyCommand.class, LpipsCommand.class,
-                EncodeCommand.class, DecodeCommand.class, DisentanglementCommand.class, TraverseCommand.class},
+                EncodeCommand.class, DecodeCommand.class, DisentanglementCommand.class, TraverseCommand.class,
+                SparkCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:unexpected error", "2:bad input or usage", "3:bad bundle", "4:bad run directory",
                 "5:device unavailable", "6:export parity failure", "7:I/O error", "8:training failed", "9:unsupported model"})

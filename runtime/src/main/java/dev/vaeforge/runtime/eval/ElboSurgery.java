@@ -49,7 +49,12 @@ final class ElboSurgery {
     }
 
     /** Offers every posterior of a batch whose first image has index {@code firstIndex}. */
-    synchronized void add(Posterior post, int firstIndex) {
+    void add(Posterior post, int firstIndex) {
+        add(post, Evaluator.consecutive(firstIndex, post.n()));
+    }
+
+    /** Offers every posterior of a batch; {@code indices} holds each image's index in its dataset. */
+    synchronized void add(Posterior post, int[] indices) {
         int d = post.dim();
         if (dim < 0) {
             dim = d;
@@ -58,7 +63,7 @@ final class ElboSurgery {
         }
         for (int i = 0; i < post.n(); i++) {
             seen++;
-            int index = firstIndex + i;
+            int index = indices[i];
             long priority = mix(seed * 0x9E3779B97F4A7C15L + index);
             if (kept.size() == capacity && kept.peek().priority() <= priority) {
                 continue;

@@ -89,16 +89,11 @@ public final class Evaluator {
         DatasetConditions conditions = rt.condition().map(spec -> conditions(spec, data, dataset.spec())).orElse(null);
         Map<MetricName, RunningStats> rec = new EnumMap<>(MetricName.class);
         Map<MetricName, RunningStats> gen = new EnumMap<>(MetricName.class);
-        Map<String, String> notComputed = new LinkedHashMap<>();
-        if (settings.has(MetricName.LPIPS) && lpips == null) {
-            notComputed.put("lpips", "no LPIPS graph given (install one with 'vaeforge lpips install FILE', or pass "
-                    + "--lpips-model FILE; see docs/EVALUATION.md); LPIPS weights cannot be bundled");
-        }
-        notComputed.putAll(inapplicable);
+        Map<String, String> notComputed = notComputed();
         TopImages best = new TopImages(GRID_IMAGES);
         TopImages worst = new TopImages(GRID_IMAGES);
         long t0 = System.nanoTime();
-        try (ImageQualityMetrics quality = needsQuality() ? qualityMetrics() : null;
+        try (ImageQualityMetrics quality = openQualityMetrics();
              Prefetcher pre = new Prefetcher(data, n, settings.batchSize(), 2)) {
             Prefetcher.Batch b;
             while ((b = pre.next()) != null) {
@@ -111,13 +106,11 @@ public final class Evaluator {
             double genSeconds = (System.nanoTime() - t1) / 1e9;
             out.writeGrids(best.sorted(), worst.sorted(), sampleGrid, Math.min(SAMPLE_GRID, settings.samples()), shape,
                     settings.has(MetricName.SSIM));
-            EvaluationResult result = new EvaluationResult(EvaluationResult.FORMAT, EvaluationResult.VERSION, true,
-                    Instant.now().toString(), bundleRef(bundleDir),
-                    new EvaluationResult.DatasetRef(dataset.spec(), dataset.split(), dataset.description(),
-                            dataset.fingerprint(), n), settingsRef(),
-                    summaries(rec), settings.samples() > 0 ? summaries(gen) : null, notComputed, estimation(),
+            EvaluationResult result = result(new EvaluationResult.DatasetRef(dataset.spec(), dataset.split(),
+                            dataset.description(), dataset.fingerprint(), n), bundleDir, rec,
+                    settings.samples() > 0 ? gen : null, notComputed,
                     new EvaluationResult.Throughput(n, recSeconds, n / recSeconds, settings.samples(), genSeconds),
-                    versions(), out.fileNames(settings.samples() > 0), codeUsage(), posteriorMetrics.latentUsage(),
+                    out.fileNames(settings.samples() > 0), codeUsage(codeCounts, prior), posteriorMetrics.latentUsage(),
                     posteriorMetrics.surgery());
             out.finish(result);
             return result;
@@ -129,6 +122,96 @@ public final class Evaluator {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * metrics.json's content from summaries computed here or elsewhere (merged from the partitions of a Spark
+     * job): the bundle, the settings, how each number was estimated and the versions are this evaluator's.
+     *
+     * @param generation null when no prior samples were evaluated
+     * @param codes null unless the latent is a grid of codes ({@link #codeUsage})
+     * @param latent null unless the latent is Gaussian ({@link #latentUsage})
+     * @param surgery null when the ELBO surgery was not computed
+     */
+    public EvaluationResult result(EvaluationResult.DatasetRef dataset, Path bundleDir,
+                                   Map<MetricName, RunningStats> reconstruction, Map<MetricName, RunningStats> generation,
+                                   Map<String, String> notComputed, EvaluationResult.Throughput throughput,
+                                   Map<String, String> files, EvaluationResult.CodeUsage codes,
+                                   EvaluationResult.LatentUsage latent, EvaluationResult.Surgery surgery) throws IOException {
+        return new EvaluationResult(EvaluationResult.FORMAT, EvaluationResult.VERSION, true, Instant.now().toString(),
+                bundleRef(bundleDir), dataset, settingsRef(), summaries(reconstruction),
+                generation == null ? null : summaries(generation), notComputed, estimation(), throughput, versions(), files,
+                codes, latent, surgery);
+    }
+
+    /** The settings after the bundle's checks: metrics that cannot apply to its images are left out. */
+    public EvalSettings settings() {
+        return settings;
+    }
+
+    /** Requested metrics that will not be computed, with the reason (no LPIPS graph, images too small, ...). */
+    public Map<String, String> notComputed() {
+        Map<String, String> notComputed = new LinkedHashMap<>();
+        if (settings.has(MetricName.LPIPS) && lpips == null) {
+            notComputed.put("lpips", "no LPIPS graph given (install one with 'vaeforge lpips install FILE', or pass "
+                    + "--lpips-model FILE; see docs/EVALUATION.md); LPIPS weights cannot be bundled");
+        }
+        notComputed.putAll(inapplicable);
+        return notComputed;
+    }
+
+    /** The SSIM/GMSD sessions {@link #reconstructionValues} needs, or null when neither metric is wanted; close it. */
+    public ImageQualityMetrics openQualityMetrics() {
+        return needsQuality() ? qualityMetrics() : null;
+    }
+
+    /**
+     * The per-image values of one batch, as written to metrics.csv: {@code metrics} holds only the requested
+     * metrics; {@code mse} is always there (it ranks images when SSIM is off).
+     *
+     * @param posterior the batch's Gaussian posterior, or null
+     * @param codes the batch's code indices (a code-grid latent), or null
+     */
+    public record BatchValues(Map<MetricName, double[]> metrics, double[] mse, float[] reconstruction,
+                              Posterior posterior, long[] codes) {
+    }
+
+    /**
+     * Reconstructs a batch and computes every requested per-image metric, the same way {@link #evaluate} does,
+     * for callers that stream images themselves (a Spark partition). The posterior means also go to this
+     * evaluator's active-unit statistics.
+     *
+     * @param y the batch's conditions, or null for an unconditioned bundle
+     * @param indices each image's index in its dataset: seeds the ELBO's and the NLL's draws
+     * @param quality from {@link #openQualityMetrics}
+     */
+    public BatchValues reconstructionValues(float[] x, float[] y, int n, int[] indices, ImageQualityMetrics quality)
+            throws OrtException {
+        ImageShape shape = rt.imageShape();
+        Reconstruction r = rt.reconstruction(x, y, n);
+        Posterior post = r.posterior();
+        float[] xHat = r.pixels();
+        Map<MetricName, double[]> v = PairMetrics.compute(x, xHat, n, shape, settings.metrics(), quality, lpips);
+        if (settings.has(MetricName.BCE)) {
+            v.put(MetricName.BCE, PixelMetrics.bce(x, xHat, n, shape));
+        }
+        if (post != null) {
+            posteriorMetrics.add(x, y, post, indices, v);
+        }
+        double[] mse = v.get(MetricName.MSE);
+        if (!settings.has(MetricName.MSE)) {
+            v.remove(MetricName.MSE);
+        }
+        return new BatchValues(v, mse, xHat, post, r.codes());
+    }
+
+    /** {@code first, first + 1, ..., first + n - 1}: the indices of a batch of consecutive images. */
+    static int[] consecutive(int first, int n) {
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = first + i;
+        }
+        return idx;
     }
 
     /** SSIM needs an 11x11 window and GMSD 2x2 pixels; smaller images get "not computed" with the reason. */
@@ -194,31 +277,20 @@ public final class Evaluator {
                                      EvalOutputs out) throws OrtException, IOException {
         int b = batch.count();
         float[] x = batch.pixels();
-        ImageShape shape = rt.imageShape();
-        int per = shape.size();
+        int per = rt.imageShape().size();
         float[] y = conditions == null ? null : conditions.range(batch.from(), b);
-        Reconstruction r = rt.reconstruction(x, y, b);
-        Posterior post = r.posterior();
-        float[] xHat = r.pixels();
-        if (r.codes() != null && codeCounts != null) {
+        BatchValues values = reconstructionValues(x, y, b, consecutive(batch.from(), b), quality);
+        float[] xHat = values.reconstruction();
+        if (values.codes() != null && codeCounts != null) {
             synchronized (codeCounts) {
-                for (long c : r.codes()) {
+                for (long c : values.codes()) {
                     codeCounts[(int) c]++;
                 }
             }
         }
-        Map<MetricName, double[]> v = PairMetrics.compute(x, xHat, b, shape, settings.metrics(), quality, lpips);
-        if (settings.has(MetricName.BCE)) {
-            v.put(MetricName.BCE, PixelMetrics.bce(x, xHat, b, shape));
-        }
-        if (post != null) {
-            posteriorMetrics.add(x, y, post, batch.from(), v);
-        }
-        double[] mse = v.get(MetricName.MSE);
+        Map<MetricName, double[]> v = values.metrics();
+        double[] mse = values.mse();
         double[] ssim = v.get(MetricName.SSIM);
-        if (!settings.has(MetricName.MSE)) {
-            v.remove(MetricName.MSE);
-        }
         for (int i = 0; i < b; i++) {
             int idx = batch.from() + i;
             for (Map.Entry<MetricName, double[]> e : v.entrySet()) {
@@ -294,14 +366,25 @@ public final class Evaluator {
         return data instanceof FolderDataset f ? f.relativePath(idx) : Integer.toString(idx);
     }
 
+    /**
+     * Active units (Burda et al. 2016) from each latent dimension's statistics of the posterior means over the
+     * evaluated images (merged from partitions, say).
+     */
+    public static EvaluationResult.LatentUsage latentUsage(RunningStats[] meanStats) {
+        return PosteriorMetrics.latentUsage(meanStats);
+    }
+
     private static Map<String, RunningStats.Summary> summaries(Map<MetricName, RunningStats> stats) {
         Map<String, RunningStats.Summary> out = new LinkedHashMap<>();
         stats.forEach((k, v) -> out.put(k.id(), v.summary()));
         return out;
     }
 
-    /** A code-grid latent: the code usage over every grid position of the evaluated images; null for the others. */
-    private EvaluationResult.CodeUsage codeUsage() {
+    /**
+     * A code-grid latent: the code usage over every grid position of the evaluated images, from how often each
+     * code was picked; null for the others ({@code codeCounts} null).
+     */
+    public static EvaluationResult.CodeUsage codeUsage(long[] codeCounts, Prior prior) {
         if (codeCounts == null) {
             return null;
         }

@@ -119,10 +119,19 @@ public final class ImportanceSampling {
      */
     public Estimate estimate(float[] x, int n, int per, float[] mu, float[] logvar, int d, int firstIndex,
                              Decoder decoder, PixelLikelihood likelihood, PriorDensity prior) {
+        return estimate(x, n, per, mu, logvar, d, Evaluator.consecutive(firstIndex, n), decoder, likelihood, prior);
+    }
+
+    /**
+     * @param indices each image's index in its dataset (seeds its draws), for batches whose images are not
+     *     consecutive (a partition of a Spark job)
+     */
+    public Estimate estimate(float[] x, int n, int per, float[] mu, float[] logvar, int d, int[] indices,
+                             Decoder decoder, PixelLikelihood likelihood, PriorDensity prior) {
         double[][] logW = new double[n][samples];
         Random[] rngs = new Random[n];
         for (int i = 0; i < n; i++) {
-            rngs[i] = new Random(seed * 1_000_003L + firstIndex + i);
+            rngs[i] = new Random(seed * 1_000_003L + indices[i]);
         }
         int perChunk = Math.max(1, Math.min(samples, maxLatents / Math.max(1, n)));
         int imagesPerChunk = Math.min(n, Math.max(1, maxLatents / perChunk));

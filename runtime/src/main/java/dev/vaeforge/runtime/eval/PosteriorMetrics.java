@@ -49,9 +49,9 @@ final class PosteriorMetrics {
     }
 
     /** Adds the batch's values of the requested metrics to {@code v} (per image) and its means to the active units. */
-    void add(float[] x, float[] y, Posterior post, int firstIndex, Map<MetricName, double[]> v) {
+    void add(float[] x, float[] y, Posterior post, int[] indices, Map<MetricName, double[]> v) {
         if (settings.has(MetricName.KL) || settings.has(MetricName.ELBO)) {
-            float[] z = draw(post, firstIndex);
+            float[] z = draw(post, indices);
             double[] kl = prior.closedFormKl() ? prior.kl(post) : monteCarloKl(post, z);
             if (settings.has(MetricName.KL)) {
                 v.put(MetricName.KL, kl);
@@ -62,20 +62,20 @@ final class PosteriorMetrics {
         }
         addMeans(post);
         if (surgery != null) {
-            surgery.add(post, firstIndex);
+            surgery.add(post, indices);
         }
         if (settings.nllSamples() > 0) {
-            likelihood(x, y, post, firstIndex, v);
+            likelihood(x, y, post, indices, v);
         }
     }
 
     /** One z ~ q(z|x) per image, seeded by (seed, image index). */
-    private float[] draw(Posterior post, int firstIndex) {
+    private float[] draw(Posterior post, int[] indices) {
         int n = post.n();
         int d = post.dim();
         float[] z = new float[n * d];
         for (int i = 0; i < n; i++) {
-            Random r = new Random(settings.seed() * 1_000_003L + firstIndex + i);
+            Random r = new Random(settings.seed() * 1_000_003L + indices[i]);
             for (int j = 0; j < d; j++) {
                 int k = i * d + j;
                 z[k] = (float) (post.mu()[k] + Math.exp(0.5 * post.logvar()[k]) * r.nextGaussian());
@@ -121,7 +121,7 @@ final class PosteriorMetrics {
      * Importance-sampled -log p(x) of each image ({@link ImportanceSampling}: the encoder's q(z|x) as
      * proposal, draws seeded by (seed, image index)), in nats and bits per dimension, with its standard error.
      */
-    private void likelihood(float[] x, float[] y, Posterior post, int firstIndex, Map<MetricName, double[]> v) {
+    private void likelihood(float[] x, float[] y, Posterior post, int[] indices, Map<MetricName, double[]> v) {
         int per = rt.imageShape().size();
         int a = y == null ? 0 : y.length / post.n();
         ImportanceSampling.PixelLikelihood logp = ImportanceSampling.of(rt.manifest().likelihood());
@@ -139,7 +139,7 @@ final class PosteriorMetrics {
         };
         ImportanceSampling.Estimate e = new ImportanceSampling(settings.nllSamples(), settings.seed(),
                 NLL_LATENTS_PER_BATCH_IMAGE * settings.batchSize()).estimate(x, post.n(), per, post.mu(), post.logvar(),
-                post.dim(), firstIndex, decoder, logp, ImportanceSampling.of(prior));
+                post.dim(), indices, decoder, logp, ImportanceSampling.of(prior));
         double[] nll = new double[post.n()];
         double[] bpd = new double[post.n()];
         for (int i = 0; i < nll.length; i++) {
@@ -173,9 +173,11 @@ final class PosteriorMetrics {
 
     /** Active units (Burda et al. 2016): dimensions whose posterior mean has a variance over the images above 0.01. */
     synchronized EvaluationResult.LatentUsage latentUsage() {
-        if (meanStats == null) {
-            return null;
-        }
+        return meanStats == null ? null : latentUsage(meanStats);
+    }
+
+    /** Active units from each dimension's statistics of the posterior means over the evaluated images. */
+    static EvaluationResult.LatentUsage latentUsage(RunningStats[] meanStats) {
         List<Double> variance = new ArrayList<>();
         int active = 0;
         for (RunningStats s : meanStats) {

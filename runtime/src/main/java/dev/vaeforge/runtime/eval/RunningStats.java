@@ -4,7 +4,8 @@ package dev.vaeforge.runtime.eval;
  * Mean, standard deviation, min and max of a stream of per-image values (Welford's algorithm, so
  * memory does not grow with the number of images and the variance does not cancel).
  */
-public final class RunningStats {
+public final class RunningStats implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     private long count;
     private double mean;
     private double m2;
@@ -29,6 +30,41 @@ public final class RunningStats {
         m2 += d * (v - mean);
         min = Math.min(min, v);
         max = Math.max(max, v);
+    }
+
+    /**
+     * Adds every value {@code other} has seen, as if they had been added here (Chan, Golub and LeVeque's
+     * pairwise update of the mean and the sum of squared deviations), so that statistics kept apart, e.g.
+     * per partition of a Spark job, merge into those of one stream.
+     */
+    public void merge(RunningStats other) {
+        long nb;
+        double meanB;
+        double m2B;
+        double minB;
+        double maxB;
+        long infB;
+        synchronized (other) {
+            nb = other.count;
+            meanB = other.mean;
+            m2B = other.m2;
+            minB = other.min;
+            maxB = other.max;
+            infB = other.infinite;
+        }
+        synchronized (this) {
+            infinite += infB;
+            min = Math.min(min, minB);
+            max = Math.max(max, maxB);
+            if (nb == 0) {
+                return;
+            }
+            long n = count + nb;
+            double d = meanB - mean;
+            mean += d * nb / n;
+            m2 += m2B + d * d * ((double) count * nb / n);
+            count = n;
+        }
     }
 
     public synchronized Summary summary() {
