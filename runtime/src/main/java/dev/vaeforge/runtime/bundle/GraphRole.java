@@ -10,6 +10,11 @@ import java.util.Optional;
  */
 public enum GraphRole {
     ENCODER, DECODER, QUANTIZER, DISCRIMINATOR,
+    /**
+     * A latent of several levels: the top-down network, the latent of one level -> the conditional prior
+     * (prior-mean, prior-logvar) of the level below.
+     */
+    TOP_DOWN,
     /** Reserved for learned priors: noise -> latent samples. Not run by this runtime yet. */
     PRIOR_SAMPLE,
     /** Reserved for learned priors: latent -> log p(z). Not run by this runtime yet. */
