@@ -30,6 +30,10 @@ final class DecodeCommand extends BundleCommand {
     @Option(names = "--latents", required = true, paramLabel = "FILE.npy", description = "The latents, one row per image.")
     Path latents;
 
+    @Option(names = "--level", paramLabel = "NAME", description = "A latent of several levels: the level to decode from"
+            + " (its name in the manifest: inspect lists them, top first). Default: the bottom level, the decoder's.")
+    String level;
+
     @Option(names = "--out", required = true, paramLabel = "DIR|FILE.npy", description = "A directory for PNGs, or an .npy file.")
     Path out;
 
@@ -50,7 +54,8 @@ final class DecodeCommand extends BundleCommand {
             throw ConditionOptions.bad("--batch-size must be in 1.." + ReconstructCommand.MAX_BATCH + ", got " + batchSize);
         }
         try (VaeRuntime rt = openRuntime(bundle); NpyArray z = NpyArray.open(latents)) {
-            long[] per = rt.manifest().latent().shape();
+            rt.selectLevel(level);
+            long[] per = rt.latentShape();
             long[] s = z.shape();
             long[] expected = new long[per.length + 1];
             expected[0] = s[0];

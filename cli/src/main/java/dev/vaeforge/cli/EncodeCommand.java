@@ -48,6 +48,10 @@ final class EncodeCommand extends BundleCommand {
                     + " celeba:DIR, idx:DIR, npy:FILE).")
     String input;
 
+    @Option(names = "--level", paramLabel = "NAME", description = "A latent of several levels: the level to encode at"
+            + " (its name in the manifest: inspect lists them, top first). Default: the bottom level, the decoder's.")
+    String level;
+
     @Option(names = "--out", required = true, paramLabel = "FILE.npy", description = "The latents array.")
     Path out;
 
@@ -92,6 +96,7 @@ final class EncodeCommand extends BundleCommand {
         }
         PrintWriter o = spec.commandLine().getOut();
         try (VaeRuntime rt = openRuntime(bundle)) {
+            rt.selectLevel(level);
             if (logvar && !rt.hasGaussianLatent()) {
                 throw ConditionOptions.bad("--with logvar needs a Gaussian latent; " + bundle + "'s latent is "
                         + rt.manifest().latent().kind() + ", whose codes have no variance");
@@ -104,7 +109,7 @@ final class EncodeCommand extends BundleCommand {
             if (n == 0) {
                 throw ConditionOptions.bad("--input " + input + ": no images to encode");
             }
-            long[] perItem = rt.manifest().latent().shape();
+            long[] perItem = rt.latentShape();
             long[] shape = new long[perItem.length + 1];
             shape[0] = n;
             System.arraycopy(perItem, 0, shape, 1, perItem.length);

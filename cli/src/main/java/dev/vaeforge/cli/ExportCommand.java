@@ -154,6 +154,9 @@ final class ExportCommand implements Callable<Integer> {
     /** "10" for a Gaussian vector latent, "4x8x8" for a Gaussian grid, "grid 4x4 of 64 codes, dim 16" for codes. */
     static String latent(Manifest m) {
         Manifest.Latent l = m.latent();
+        if (l.hierarchical()) {
+            return InspectCommand.latent(l);
+        }
         long[] shape = l.shape();
         if (l.codes()) {
             return "grid " + shape[0] + "x" + shape[1] + " of " + l.codebookSize() + " codes, dim " + l.codeDim();

@@ -132,6 +132,10 @@ final class InspectCommand implements Callable<Integer> {
 
     /** "gaussian [10]", or "grid 4x4 of 64 codes, dim 16" for a latent grid of codes. */
     static String latent(Manifest.Latent l) {
+        if (l.hierarchical()) {
+            return "levels " + l.levels().stream().map(v -> v.name() + " [" + v.shape()[0] + "]")
+                    .collect(java.util.stream.Collectors.joining(" over ")) + " (top first), inference " + l.inference();
+        }
         long[] s = l.shape();
         return l.codes() ? "grid " + s[0] + "x" + s[1] + " of " + l.codebookSize() + " codes, dim " + l.codeDim()
                 : l.kind() + " " + java.util.Arrays.toString(s).replace(" ", "")
@@ -140,7 +144,8 @@ final class InspectCommand implements Callable<Integer> {
 
     /** "x=image, y=condition", a reconstruction with its value kind: "x_hat=reconstruction (logits)". */
     private static String roles(java.util.List<TensorSpec> tensors) {
-        return tensors.stream().map(t -> t.name() + "=" + t.role() + (t.values() == null ? "" : " (" + t.values() + ")"))
+        return tensors.stream().map(t -> t.name() + "=" + t.role() + (t.level() == null ? "" : "@" + t.level())
+                        + (t.values() == null ? "" : " (" + t.values() + ")"))
                 .collect(java.util.stream.Collectors.joining(", "));
     }
 

@@ -40,6 +40,10 @@ final class InterpolateCommand extends BundleCommand {
             + " one float32 array [steps, C, H, W]. Decoded chunk by chunk in bounded memory.")
     Path out;
 
+    @Option(names = "--level", paramLabel = "NAME", description = "A latent of several levels: the level to interpolate at"
+            + " (its name in the manifest: inspect lists them, top first). Default: the bottom level, the decoder's.")
+    String level;
+
     @Option(names = "--resize", description = "Centre-crop and resize inputs whose size differs from the model's.")
     boolean resize;
 
@@ -56,6 +60,7 @@ final class InterpolateCommand extends BundleCommand {
     public Integer call() {
         String written;
         try (VaeRuntime rt = openRuntime(bundle)) {
+            rt.selectLevel(level);
             float[] y = null;
             if (rt.condition().isPresent()) {
                 ConditionSpec spec = rt.condition().get();

@@ -66,6 +66,10 @@ final class TraverseCommand extends BundleCommand {
     @Option(names = "--steps", defaultValue = "9", description = "Values per row. Default: ${DEFAULT-VALUE}.")
     int steps;
 
+    @Option(names = "--level", paramLabel = "NAME", description = "A latent of several levels: the level to traverse"
+            + " (its name in the manifest: inspect lists them, top first). Default: the bottom level, the decoder's.")
+    String level;
+
     @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "The traversal image.")
     Path out;
 
@@ -89,11 +93,12 @@ final class TraverseCommand extends BundleCommand {
         }
         double[] lohi = parseRange(range);
         try (VaeRuntime rt = openRuntime(bundle)) {
+            rt.selectLevel(level);
             if (!rt.hasGaussianLatent()) {
                 throw ConditionOptions.bad(bundle + ": traverse needs a Gaussian latent; this bundle's latent is "
                         + rt.manifest().latent().kind());
             }
-            int d = rt.manifest().latent().size();
+            int d = rt.latentDim();
             List<Integer> chosen = parseDims(dims, d);
             Optional<Condition> given = conditionOptions.resolve(rt);
             if (rt.condition().isPresent() && given.isEmpty()) {

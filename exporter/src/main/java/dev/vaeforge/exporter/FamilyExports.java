@@ -2,6 +2,7 @@ package dev.vaeforge.exporter;
 
 import ai.djl.nn.Block;
 import dev.vaeforge.exporter.cvae.CvaeExport;
+import dev.vaeforge.exporter.hvae.HvaeExport;
 import dev.vaeforge.exporter.vae.VaeExport;
 import dev.vaeforge.exporter.vaegan.VaeGanExport;
 import dev.vaeforge.exporter.vqvae.VqVaeExport;
@@ -16,7 +17,7 @@ import java.util.Optional;
  */
 public final class FamilyExports {
     private static final List<GraphSetExport<?>> ALL = List.of(new VaeExport(), new CvaeExport(), new VqVaeExport(),
-            new VaeGanExport());
+            new VaeGanExport(), new HvaeExport());
 
     private FamilyExports() {
     }

@@ -13,6 +13,7 @@ import dev.vaeforge.runtime.model.DiscriminatorHead;
 import dev.vaeforge.runtime.model.GaussianHead;
 import dev.vaeforge.runtime.model.Inputs;
 import dev.vaeforge.runtime.model.LatentHead;
+import dev.vaeforge.runtime.model.LevelsHead;
 import dev.vaeforge.runtime.model.Model;
 import dev.vaeforge.runtime.model.Prior;
 import dev.vaeforge.runtime.model.Reconstruction;
@@ -42,6 +43,8 @@ public final class VaeRuntime implements AutoCloseable {
     private final Model model;
     private final int maxBatch;
     private final ImageShape shape;
+    /** The level chosen by {@link #selectLevel}; null = the bottom level (or a latent of one level). */
+    private String level;
 
     /** How the codes of a code-grid bundle are drawn for sampling. */
     public enum CodeSampling {
@@ -118,9 +121,46 @@ public final class VaeRuntime implements AutoCloseable {
         return shape;
     }
 
-    /** Values per item of a Gaussian latent; the code dimension D of a code grid. */
+    /** Values per item of a Gaussian latent (of the {@link #selectLevel selected level}); the code dimension D of a code grid. */
     public int latentDim() {
+        if (model.levels().isPresent()) {
+            return model.levels().get().size(level());
+        }
         return model.codes().map(CodeGridHead::codeDim).orElseGet(() -> model.requireGaussian("latentDim").size());
+    }
+
+    /** One item's latent shape without the batch: the selected level's [D] for a latent of several levels. */
+    public long[] latentShape() {
+        return model.levels().isPresent() ? new long[] {latentDim()} : manifest().latent().shape();
+    }
+
+    /** The latent's level names, top first; empty for a latent of one level. */
+    public java.util.List<String> levels() {
+        return model.levels().map(LevelsHead::levelNames).orElse(java.util.List.of());
+    }
+
+    /**
+     * Chooses the level that {@link #encode}, {@link #decode}, {@link #priorSamples}, {@link #interpolate} and
+     * {@link #latentDim} work at, for a latent of several levels (by default the bottom one, the decoder's);
+     * null keeps the default.
+     *
+     * @throws VaeforgeException BAD_INPUT naming the levels there are, or saying the latent has one level
+     */
+    public void selectLevel(String name) {
+        if (name == null) {
+            return;
+        }
+        if (model.levels().isEmpty()) {
+            throw VaeforgeException.badParameter("level " + name + ": this bundle's latent has one level (latent kind "
+                    + manifest().latent().kind() + "); level applies to latents of several levels", "level");
+        }
+        model.levels().get().level(name);
+        this.level = name;
+    }
+
+    /** The selected level's name (the bottom one unless {@link #selectLevel} chose another); null for one level. */
+    public String level() {
+        return model.levels().map(h -> level == null ? h.bottomName() : level).orElse(null);
     }
 
     public int maxBatch() {
@@ -137,8 +177,9 @@ public final class VaeRuntime implements AutoCloseable {
         return model.prior();
     }
 
+    /** A Gaussian latent vector or grid, or a latent of several Gaussian levels (worked on a level at a time). */
     public boolean hasGaussianLatent() {
-        return model.gaussian().isPresent();
+        return model.gaussian().isPresent() || model.levels().isPresent();
     }
 
     /** Whether the latent is a grid of codes ({@link #encodeGrid}, {@link #quantize}, {@link #decodeCodes}). */
@@ -157,6 +198,11 @@ public final class VaeRuntime implements AutoCloseable {
 
     /** q(z|x, y) for {@code n} images; {@code y} [n, A] row-major for a conditioned bundle, null for the others. */
     public Posterior encode(float[] images, float[] y, int n) {
+        if (model.levels().isPresent()) {
+            model.requireEncoder();
+            Inputs.length("images", images, n, shape.size());
+            return model.levels().get().encode(images, n, level());
+        }
         GaussianHead g = model.requireGaussian("encode");
         model.requireEncoder();
         Inputs.length("images", images, n, shape.size());
@@ -172,6 +218,10 @@ public final class VaeRuntime implements AutoCloseable {
     /** x_hat = decoder(z, y) for {@code n} latents; {@code y} [n, A] for a conditioned bundle, null for the others. */
     public float[] decode(float[] z, float[] y, int n) {
         checkCondition(y, n);
+        if (model.levels().isPresent()) {
+            Inputs.length("latents", z, n, latentDim());
+            return model.levels().get().decode(z, n, level());
+        }
         Inputs.length("latents", z, n, model.decoder().latentSize());
         return model.decoder().decode(z, y, n);
     }
@@ -252,6 +302,10 @@ public final class VaeRuntime implements AutoCloseable {
 
     /** {@code n} latents from the bundle's Gaussian prior, reproducible by {@code seed}. */
     public float[] priorSamples(int n, long seed) {
+        if (model.levels().isPresent()) {
+            Inputs.samples(n);
+            return model.levels().get().priorDraws(prior().sample(n, new Random(seed)), level());
+        }
         model.requireGaussian("priorSamples");
         Inputs.samples(n);
         return prior().sample(n, new Random(seed)).latents();
@@ -289,6 +343,12 @@ public final class VaeRuntime implements AutoCloseable {
     public float[] interpolate(float[] a, float[] b, int steps, float[] y) {
         if (steps < 2) {
             throw VaeforgeException.badParameter("steps must be >= 2, got " + steps, "steps");
+        }
+        if (model.levels().isPresent()) {
+            model.requireEncoder();
+            Inputs.length("image a", a, 1, shape.size());
+            Inputs.length("image b", b, 1, shape.size());
+            return model.levels().get().interpolate(a, b, steps, level());
         }
         GaussianHead g = model.requireGaussian("interpolate");
         model.requireEncoder();

@@ -82,6 +82,11 @@ public final class SparkJobs {
                         + rt.condition().get().describe() + "; the Spark jobs do not read conditions yet (use "
                         + "'vaeforge evaluate' / 'encode' / 'reconstruct' on one machine)");
             }
+            if (rt.manifest().latent().hierarchical()) {
+                throw new VaeforgeException(VaeforgeException.Code.UNSUPPORTED, bundle + " has a latent of "
+                        + rt.manifest().latent().levels().size() + " levels; the Spark jobs run single-level latents "
+                        + "only (use 'vaeforge evaluate' / 'encode' / 'reconstruct' on one machine)");
+            }
             Evaluator ev = settings.kind() == JobKind.EVALUATE
                     ? new Evaluator(rt, ExecutorModels.evalSettings(settings), null, Device.CPU, EvalListener.NONE) : null;
             List<MetricName> metrics = ev == null ? List.of() : new ArrayList<>(ev.settings().metrics());

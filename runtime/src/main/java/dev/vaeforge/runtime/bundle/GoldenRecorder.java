@@ -32,7 +32,7 @@ public final class GoldenRecorder {
     /** Relative tolerance: a graph's tolerance is this times max(1, max |golden output|). */
     public static final double RELATIVE_TOLERANCE = 1e-3;
 
-    private static final List<GraphRole> ORDER = List.of(GraphRole.ENCODER, GraphRole.QUANTIZER, GraphRole.DECODER,
+    private static final List<GraphRole> ORDER = List.of(GraphRole.ENCODER, GraphRole.QUANTIZER, GraphRole.TOP_DOWN, GraphRole.DECODER,
             GraphRole.DISCRIMINATOR);
 
     /** The golden section and the files it names. */
@@ -123,7 +123,7 @@ public final class GoldenRecorder {
             case TensorRole.LATENT_QUANTIZED:
                 return fromOutput(outputs, GraphRole.QUANTIZER, TensorRole.LATENT_QUANTIZED, m, shape, rng);
             case TensorRole.LATENT:
-                return posteriorMean(m, outputs, shape, rng);
+                return posteriorMean(m, outputs, shape, rng, t.level());
             default:
                 throw new IllegalArgumentException("no golden input for role " + t.role());
         }
@@ -140,14 +140,16 @@ public final class GoldenRecorder {
     }
 
     /** The encoder's mean (its latent-mean output, or the first half of each item's moments); N(0, 1) without an encoder. */
-    private static Tensor posteriorMean(Manifest m, Map<GraphRole, Map<String, Tensor>> outputs, long[] shape, Random rng) {
+    private static Tensor posteriorMean(Manifest m, Map<GraphRole, Map<String, Tensor>> outputs, long[] shape, Random rng,
+                                        String level) {
         Map<String, Tensor> o = outputs.get(GraphRole.ENCODER);
         if (o == null) {
             return normal(shape, rng);
         }
         Manifest.Graph enc = m.graphs().get(GraphRole.ENCODER.key());
-        if (enc.output(TensorRole.LATENT_MEAN).isPresent()) {
-            return Tensor.of(o.get(enc.output(TensorRole.LATENT_MEAN).get().name()).floats(), shape);
+        if (enc.output(TensorRole.LATENT_MEAN, level).isPresent()) {
+            // a levels latent: the encoder's mean of the level the graph takes (its tensors name the level)
+            return Tensor.of(o.get(enc.output(TensorRole.LATENT_MEAN, level).get().name()).floats(), shape);
         }
         float[] moments = o.get(enc.output(TensorRole.LATENT_MOMENTS).orElseThrow().name()).floats();
         int size = m.latent().size();

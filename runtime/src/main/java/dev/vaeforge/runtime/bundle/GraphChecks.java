@@ -54,8 +54,24 @@ final class GraphChecks {
         }
         checkDecoder(decoder, codes);
         Manifest.Graph encoder = graphs.get(GraphRole.ENCODER.key());
-        if (encoder != null) {
-            checkEncoder(encoder, codes);
+        Manifest.Graph topDown = graphs.get(GraphRole.TOP_DOWN.key());
+        if (m.latent().hierarchical()) {
+            if (encoder != null) {
+                checkLevelEncoder(encoder);
+            }
+            if (topDown == null) {
+                throw fail(file + ": field 'graphs' has no 'top_down' graph, which a latent of kind levels needs (the "
+                        + "conditional prior of its lower level)");
+            }
+            checkTopDown(topDown);
+        } else {
+            if (topDown != null) {
+                throw fail(file + ": field 'graphs.top_down': a top-down graph needs a latent of kind levels, the latent is "
+                        + m.latent().kind());
+            }
+            if (encoder != null) {
+                checkEncoder(encoder, codes);
+            }
         }
         Manifest.Graph quantizer = graphs.get(GraphRole.QUANTIZER.key());
         if (codes && quantizer == null) {
@@ -141,12 +157,55 @@ final class GraphChecks {
         expect(f + ".outputs", g.output(TensorRole.LATENT_LOGVAR).get(), "float32", latentShape());
     }
 
+    /** A levels latent's encoder: the image in, latent-mean and latent-logvar of every level out. */
+    private void checkLevelEncoder(Manifest.Graph g) {
+        String f = "graphs.encoder";
+        inputsOnly(g, f, TensorRole.IMAGE);
+        expect(f + ".inputs", required(g.input(TensorRole.IMAGE).orElse(null), f + ".inputs", TensorRole.IMAGE),
+                "float32", imageShape());
+        for (Manifest.Latent level : m.latent().levels()) {
+            for (String role : List.of(TensorRole.LATENT_MEAN, TensorRole.LATENT_LOGVAR)) {
+                expect(f + ".outputs", required(g.output(role, level.name()).orElse(null), f + ".outputs",
+                        role + "' at level '" + level.name()), "float32", levelShape(level));
+            }
+        }
+    }
+
+    /** top_down: the top level's latent in, the conditional prior of the bottom level out. */
+    private void checkTopDown(Manifest.Graph g) {
+        String f = "graphs.top_down";
+        Manifest.Latent top = m.latent().levels().get(0);
+        Manifest.Latent bottom = m.latent().bottom();
+        for (TensorSpec t : g.inputs()) {
+            if (!TensorRole.LATENT.equals(t.role()) || !top.name().equals(t.level())) {
+                throw fail(file + ": field '" + f + ".inputs' tensor '" + t.name() + "' has role '" + t.role() + "' at level "
+                        + quoted(t.level()) + "; the runtime feeds this graph the latent of level '" + top.name() + "' only");
+            }
+        }
+        expect(f + ".inputs", required(g.input(TensorRole.LATENT, top.name()).orElse(null), f + ".inputs",
+                TensorRole.LATENT + "' at level '" + top.name()), "float32", levelShape(top));
+        for (String role : List.of(TensorRole.PRIOR_MEAN, TensorRole.PRIOR_LOGVAR)) {
+            expect(f + ".outputs", required(g.output(role, bottom.name()).orElse(null), f + ".outputs",
+                    role + "' at level '" + bottom.name()), "float32", levelShape(bottom));
+        }
+    }
+
+    private static long[] levelShape(Manifest.Latent level) {
+        return new long[] {-1, level.shape()[0]};
+    }
+
     private void checkDecoder(Manifest.Graph g, boolean codes) {
         String f = "graphs.decoder";
         String latentRole = codes ? TensorRole.LATENT_QUANTIZED : TensorRole.LATENT;
         inputsOnly(g, f, latentRole, TensorRole.CONDITION);
-        expect(f + ".inputs", required(g.input(latentRole).orElse(null), f + ".inputs", latentRole), "float32",
-                codes ? gridShape() : latentShape());
+        if (m.latent().hierarchical()) {
+            Manifest.Latent bottom = m.latent().bottom();
+            expect(f + ".inputs", required(g.input(latentRole, bottom.name()).orElse(null), f + ".inputs",
+                    latentRole + "' at level '" + bottom.name()), "float32", levelShape(bottom));
+        } else {
+            expect(f + ".inputs", required(g.input(latentRole).orElse(null), f + ".inputs", latentRole), "float32",
+                    codes ? gridShape() : latentShape());
+        }
         TensorSpec out = required(g.output(TensorRole.RECONSTRUCTION).orElse(null), f + ".outputs", TensorRole.RECONSTRUCTION);
         expect(f + ".outputs", out, "float32", imageShape());
         if (!TensorRole.RECONSTRUCTION_VALUES.contains(out.values())) {
@@ -212,8 +271,9 @@ final class GraphChecks {
                 if (!TensorRole.ALL.contains(t.role())) {
                     throw fail(file + ": field '" + field + "' is '" + t.role() + "', expected one of " + TensorRole.ALL);
                 }
-                if (!seen.add(t.role())) {
-                    throw fail(file + ": field '" + field + "': role '" + t.role() + "' appears twice in graph '"
+                if (!seen.add(t.role() + (t.level() == null ? "" : "@" + t.level()))) {
+                    throw fail(file + ": field '" + field + "': role '" + t.role() + "'"
+                            + (t.level() == null ? "" : " at level '" + t.level() + "'") + " appears twice in graph '"
                             + role.key() + "' " + side);
                 }
             }

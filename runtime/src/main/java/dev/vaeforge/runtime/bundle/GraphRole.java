@@ -10,6 +10,11 @@ import java.util.Optional;
  */
 public enum GraphRole {
     ENCODER, DECODER, QUANTIZER, DISCRIMINATOR,
+    /**
+     * A latent of several levels: the top-down network, the latent of one level -> the conditional prior
+     * (prior-mean, prior-logvar) of the level below.
+     */
+    TOP_DOWN,
     /** A learned prior's sampler: noise z* ~ N(0, I) -> latent samples z (manifest prior type "graphs"). */
     PRIOR_SAMPLE,
     /** A learned prior's density: latent z -> log p(z) (manifest prior type "graphs"). */

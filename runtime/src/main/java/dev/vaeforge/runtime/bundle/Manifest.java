@@ -99,7 +99,12 @@ public record Manifest(
      *     batch, [D] for a vector or [C, h, w] for a grid;
      * <li>{@code codes}: a grid of codebook indices; {@code shape} is [h, w], each code a
      *     {@code codeDim}-vector of a codebook of {@code codebookSize} entries;
-     * <li>{@code levels}: several latents, top first, each a {@link Latent} with a {@code name}.
+     * <li>{@code levels}: several Gaussian vector latents in {@code levels}, top first, each a {@link Latent}
+     *     with a {@code name} that the graphs' tensors give as their {@link TensorSpec#level()}. The top
+     *     level's prior is the manifest's {@code prior}; each lower level's is conditional, p(z_l | z_{l+1}),
+     *     from graph {@code top_down}. {@code inference} says how q is formed: {@code precision-weighted}
+     *     (the Ladder VAE's: the top level's q is the encoder's estimate; a lower level's is the encoder's
+     *     estimate times the conditional prior, renormalised). {@code shape} is absent.
      * </ul>
      * A v1 manifest's {@code {kind: vector, dim}} and {@code {kind: grid, dim, height, width,
      * codebookSize}} are read into this form by {@code BundleReader}.
@@ -109,10 +114,38 @@ public record Manifest(
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Latent(String kind, long[] shape, Integer codeDim, Integer codebookSize, String name,
-                         List<Latent> levels, Double scale) {
+                         List<Latent> levels, Double scale, String inference) {
         public static final String GAUSSIAN = "gaussian";
         public static final String CODES = "codes";
         public static final String LEVELS = "levels";
+        /** {@code inference} of a levels latent: the Ladder VAE's precision-weighted combination. */
+        public static final String PRECISION_WEIGHTED = "precision-weighted";
+
+        /** A latent of one level. */
+        public Latent(String kind, long[] shape, Integer codeDim, Integer codebookSize, String name, List<Latent> levels,
+                      Double scale) {
+            this(kind, shape, codeDim, codebookSize, name, levels, scale, null);
+        }
+
+        /** Gaussian vector latents, top first, each named, with their inference. */
+        public static Latent levels(List<Latent> levels, String inference) {
+            return new Latent(LEVELS, null, null, null, null, levels, null, inference);
+        }
+
+        /** A named Gaussian vector level of a levels latent. */
+        public static Latent level(String name, int dim) {
+            return new Latent(GAUSSIAN, new long[] {dim}, null, null, name, null, null, null);
+        }
+
+        /** Whether this is a latent of several levels. */
+        public boolean hierarchical() {
+            return LEVELS.equals(kind);
+        }
+
+        /** The level the decoder takes: the last (bottom) of a levels latent, this latent otherwise. */
+        public Latent bottom() {
+            return hierarchical() ? levels.get(levels.size() - 1) : this;
+        }
 
         public Latent {
             shape = shape == null ? null : shape.clone();
@@ -121,12 +154,12 @@ public record Manifest(
 
         /** A latent without a scale (1). */
         public Latent(String kind, long[] shape, Integer codeDim, Integer codebookSize, String name, List<Latent> levels) {
-            this(kind, shape, codeDim, codebookSize, name, levels, null);
+            this(kind, shape, codeDim, codebookSize, name, levels, null, null);
         }
 
         /** This latent with {@code s} as its scale (null or 1: none). */
         public Latent withScale(Double s) {
-            return new Latent(kind, shape, codeDim, codebookSize, name, levels, s == null || s == 1.0 ? null : s);
+            return new Latent(kind, shape, codeDim, codebookSize, name, levels, s == null || s == 1.0 ? null : s, inference);
         }
 
         /** The scale s (1 when absent). */
@@ -147,8 +180,14 @@ public record Manifest(
             return shape == null ? null : shape.clone();
         }
 
-        /** Values per item: the product of {@code shape} (a code grid: its number of positions). */
+        /**
+         * Values per item: the product of {@code shape} (a code grid: its number of positions); a levels
+         * latent: the sum over its levels.
+         */
         public int size() {
+            if (hierarchical()) {
+                return levels.stream().mapToInt(Latent::size).sum();
+            }
             long n = 1;
             for (long d : shape) {
                 n *= d;
@@ -166,12 +205,12 @@ public record Manifest(
             return o instanceof Latent l && java.util.Objects.equals(kind, l.kind) && java.util.Arrays.equals(shape, l.shape)
                     && java.util.Objects.equals(codeDim, l.codeDim) && java.util.Objects.equals(codebookSize, l.codebookSize)
                     && java.util.Objects.equals(name, l.name) && java.util.Objects.equals(levels, l.levels)
-                    && java.util.Objects.equals(scale, l.scale);
+                    && java.util.Objects.equals(scale, l.scale) && java.util.Objects.equals(inference, l.inference);
         }
 
         @Override
         public int hashCode() {
-            return java.util.Objects.hash(kind, java.util.Arrays.hashCode(shape), codeDim, codebookSize, name, levels, scale);
+            return java.util.Objects.hash(kind, java.util.Arrays.hashCode(shape), codeDim, codebookSize, name, levels, scale, inference);
         }
 
         public boolean codes() {
@@ -232,6 +271,22 @@ public record Manifest(
         /** The output with {@code role} ({@link TensorRole}), if the graph has one. */
         public java.util.Optional<TensorSpec> output(String role) {
             return find(outputs, role);
+        }
+
+        /** The input with {@code role} at latent level {@code level} (null: untagged), if the graph has one. */
+        public java.util.Optional<TensorSpec> input(String role, String level) {
+            return find(inputs, role, level);
+        }
+
+        /** The output with {@code role} at latent level {@code level} (null: untagged), if the graph has one. */
+        public java.util.Optional<TensorSpec> output(String role, String level) {
+            return find(outputs, role, level);
+        }
+
+        private static java.util.Optional<TensorSpec> find(List<TensorSpec> tensors, String role, String level) {
+            return tensors == null ? java.util.Optional.empty()
+                    : tensors.stream().filter(t -> role.equals(t.role()) && java.util.Objects.equals(level, t.level()))
+                    .findFirst();
         }
 
         private static java.util.Optional<TensorSpec> find(List<TensorSpec> tensors, String role) {

@@ -119,8 +119,9 @@ final class ManifestChecks {
         if (l == null) {
             throw fail(file + ": missing field 'latent'");
         }
-        if (Manifest.Latent.LEVELS.equals(l.kind())) {
-            throw fail(file + ": field 'latent.kind' is 'levels', which this runtime cannot run yet");
+        if (l.hierarchical()) {
+            checkLevels(file, l);
+            return;
         }
         if (!l.gaussian() && !l.codes()) {
             throw fail(file + ": field 'latent.kind' must be gaussian or codes, got "
@@ -147,6 +148,42 @@ final class ManifestChecks {
     }
 
     /**
+     * A levels latent: 2 named Gaussian vector levels (top first, names unique), inference
+     * precision-weighted, no scale. Deeper hierarchies are valid in the format but not run by this runtime.
+     */
+    private static void checkLevels(Path file, Manifest.Latent l) {
+        List<Manifest.Latent> levels = l.levels();
+        if (levels == null || levels.size() != 2) {
+            throw fail(file + ": field 'latent.levels' must list 2 levels (top first) for a latent of kind levels; "
+                    + "this runtime runs hierarchies of 2 levels, got " + (levels == null ? "none" : levels.size()));
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < levels.size(); i++) {
+            Manifest.Latent v = levels.get(i);
+            String f = "latent.levels[" + i + "]";
+            long[] s = v == null ? null : v.shape();
+            if (v == null || !v.gaussian() || s == null || s.length != 1 || s[0] < 1 || s[0] > Integer.MAX_VALUE) {
+                throw fail(file + ": field '" + f + "' must be {kind: gaussian, shape: [D], name} with D >= 1, got "
+                        + (v == null ? "nothing" : "kind " + v.kind() + ", shape " + (s == null ? "nothing" : Arrays.toString(s))));
+            }
+            if (v.name() == null || v.name().isBlank() || !names.add(v.name())) {
+                throw fail(file + ": field '" + f + ".name' must be a non-blank name unique among the levels, got "
+                        + (v.name() == null ? "nothing" : "'" + v.name() + "'"));
+            }
+            if (v.levels() != null || v.scale() != null) {
+                throw fail(file + ": field '" + f + "' cannot have levels or a scale of its own");
+            }
+        }
+        if (!Manifest.Latent.PRECISION_WEIGHTED.equals(l.inference())) {
+            throw fail(file + ": field 'latent.inference' must be '" + Manifest.Latent.PRECISION_WEIGHTED + "' for a latent "
+                    + "of kind levels, got " + (l.inference() == null ? "nothing" : "'" + l.inference() + "'"));
+        }
+        if (l.scale() != null) {
+            throw fail(file + ": field 'latent.scale' applies to a gaussian latent, not to one of kind levels");
+        }
+    }
+
+    /**
      * A gaussian latent: prior standard-normal or gaussian-mixture, the latter with a [2, K, size] float32
      * .npy of finite means and log-variances. A codes latent: codes-uniform or codes-empirical, the latter
      * with a code prior file whose shape matches the latent. A prior file lies inside the bundle and its
@@ -156,8 +193,9 @@ final class ManifestChecks {
         Manifest.Latent l = m.latent();
         Manifest.Prior p = m.prior();
         String type = p == null ? null : p.type();
-        List<String> allowed = l.gaussian() ? List.of(Manifest.Prior.STANDARD_NORMAL, Manifest.Prior.GAUSSIAN_MIXTURE,
-                Manifest.Prior.GRAPHS)
+        List<String> allowed = l.hierarchical() ? List.of(Manifest.Prior.STANDARD_NORMAL)
+                : l.gaussian() ? List.of(Manifest.Prior.STANDARD_NORMAL, Manifest.Prior.GAUSSIAN_MIXTURE,
+                        Manifest.Prior.GRAPHS)
                 : List.of(Manifest.Prior.CODES_UNIFORM, Manifest.Prior.CODES_EMPIRICAL);
         if (!allowed.contains(type)) {
             throw fail(file + ": field 'prior.type' must be " + String.join(" or ", allowed) + " for a latent of kind "

@@ -36,6 +36,10 @@ public final class TensorRole {
     public static final String LOGIT = "logit";
     /** A discriminator's feature map [N,F,h,w]. */
     public static final String FEATURES = "features";
+    /** Mean of a conditional prior p(z_l | z_{l+1}) of a latent of several levels (graph top_down). */
+    public static final String PRIOR_MEAN = "prior-mean";
+    /** Log-variance of a conditional prior p(z_l | z_{l+1}) of a latent of several levels (graph top_down). */
+    public static final String PRIOR_LOGVAR = "prior-logvar";
     /** Log-density of a latent under a learned prior, [N]. */
     public static final String LOG_PROB = "log-prob";
     /** Standard-normal noise a sampling graph turns into prior samples. */
@@ -50,7 +54,7 @@ public final class TensorRole {
 
     public static final List<String> ALL = List.of(IMAGE, CONDITION, LATENT, LATENT_MEAN, LATENT_LOGVAR,
             LATENT_MOMENTS, LATENT_SAMPLE, LATENT_UNQUANTIZED, CODE_INDICES, LATENT_QUANTIZED, CODEBOOK,
-            RECONSTRUCTION, LOGIT, FEATURES, LOG_PROB, NOISE);
+            RECONSTRUCTION, LOGIT, FEATURES, LOG_PROB, NOISE, PRIOR_MEAN, PRIOR_LOGVAR);
     public static final List<String> RECONSTRUCTION_VALUES = List.of(VALUES_PROBABILITIES, VALUES_LOGITS, VALUES_PIXELS);
 
     private TensorRole() {

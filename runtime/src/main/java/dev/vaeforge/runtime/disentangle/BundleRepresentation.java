@@ -35,14 +35,14 @@ public final class BundleRepresentation implements Representation {
     }
 
     public int codeSize() {
-        return runtime.manifest().latent().size();
+        return runtime.latentDim();
     }
 
     @Override
     public double[][] codes(int[][] factors) {
         int n = factors.length;
         int per = data.shape().size();
-        int d = runtime.manifest().latent().size();
+        int d = runtime.latentDim();
         double[][] out = new double[n][];
         int chunk = runtime.maxBatch();
         for (int from = 0; from < n; from += chunk) {

@@ -72,7 +72,21 @@ public record EvaluationResult(
      * across the evaluated images by more than {@code threshold} (Cov_x E_q[z_d] > 0.01, Burda et al. 2016);
      * {@code variance} is that variance per dimension.
      */
-    public record LatentUsage(int dims, int activeUnits, double threshold, java.util.List<Double> variance) {
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record LatentUsage(int dims, int activeUnits, double threshold, java.util.List<Double> variance,
+                              java.util.List<Level> levels) {
+        /** One level's share. */
+        public LatentUsage(int dims, int activeUnits, double threshold, java.util.List<Double> variance) {
+            this(dims, activeUnits, threshold, variance, null);
+        }
+
+        /**
+         * A latent of several levels: each level (top first) with its {@code dims}, active units and mean KL in
+         * nats per image (the top level's against N(0, I), a lower one's against its conditional prior);
+         * {@code variance} and the totals above cover the levels bottom first.
+         */
+        public record Level(String name, int dims, int activeUnits, double kl) {
+        }
     }
 
     /**

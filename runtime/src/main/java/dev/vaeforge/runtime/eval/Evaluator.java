@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -252,7 +253,7 @@ public final class Evaluator {
      */
     private String noKlReason() {
         String reason = rt.model().latent().noKlReason();
-        if (reason == null && !prior.closedFormKl() && !prior.hasDensity()) {
+        if (reason == null && rt.model().levels().isEmpty() && !prior.closedFormKl() && !prior.hasDensity()) {
             reason = "the prior " + prior.type() + " has neither a closed-form KL against a Gaussian posterior nor a density";
         }
         if (reason == null) {
@@ -371,7 +372,7 @@ public final class Evaluator {
      * evaluated images (merged from partitions, say).
      */
     public static EvaluationResult.LatentUsage latentUsage(RunningStats[] meanStats) {
-        return PosteriorMetrics.latentUsage(meanStats);
+        return PosteriorMetrics.latentUsage(meanStats, null, null);
     }
 
     private static Map<String, RunningStats.Summary> summaries(Map<MetricName, RunningStats> stats) {
@@ -410,7 +411,18 @@ public final class Evaluator {
         LatentHead head = rt.model().latent();
         Map<String, String> m = new LinkedHashMap<>();
         m.put("reconstruction", head.reconstructionText() + "; per-image values averaged over images");
-        if (noKlReason() == null) {
+        if (noKlReason() == null && rt.model().levels().isPresent()) {
+            List<String> names = rt.model().levels().get().levelNames();
+            String t = names.get(0);
+            String b = names.get(1);
+            m.put("elbo", "single-sample Monte Carlo estimate in nats per image: log p(x|" + b + ") - KL_" + t + " - KL_" + b
+                    + " with one " + t + " ~ q(" + t + "|x) and one " + b + " ~ q(" + b + "|" + t + ", x) (precision-weighted)"
+                    + " seeded by (seed, image index); log p(x|" + b + ") is the bundle's "
+                    + rt.manifest().likelihood().type() + " log-likelihood summed over pixels and channels");
+            m.put("kl", "KL_" + t + " + KL_" + b + " in nats per image: KL(q(" + t + "|x) || N(0, I)) in closed form, and "
+                    + "KL(q(" + b + "|" + t + ", x) || p(" + b + "|" + t + ")) in closed form at the ELBO's draw of " + t
+                    + "; each level's mean is latent.levels[].kl");
+        } else if (noKlReason() == null) {
             m.put("elbo", "single-sample Monte Carlo estimate in nats per image: log p(x|z) - KL(q(z|x) || "
                     + prior.notation() + ") with one z ~ q(z|x) seeded by (seed, image index); log p(x|z) is the bundle's "
                     + rt.manifest().likelihood().type() + " log-likelihood summed over pixels and channels");
@@ -418,7 +430,13 @@ public final class Evaluator {
                     : "Monte Carlo: log q(z|x) - log p(z) with the ELBO's draw z ~ q(z|x), in nats per image (the prior "
                     + prior.notation() + " has no closed-form KL); unbiased for the mean over images");
         }
-        if (settings.nllSamples() > 0) {
+        if (settings.nllSamples() > 0 && rt.model().levels().isPresent()) {
+            m.put("nll", "-log p(x) by importance sampling (Burda et al. 2016) in nats per image and bits per dimension: "
+                    + settings.nllSamples() + " draws per image of every level from the hierarchy's q (top level first, "
+                    + "then the lower one given it), seeded by (seed, image index), log-mean-exp of log p(x|z_bottom) + "
+                    + "log p(all levels) - log q(all levels|x) with p = " + prior.notation() + "; nll_se is each image's "
+                    + "Monte-Carlo standard error (delta method)");
+        } else if (settings.nllSamples() > 0) {
             m.put("nll", "-log p(x) by importance sampling (Burda et al. 2016) in nats per image and bits per dimension: "
                     + settings.nllSamples() + " draws per image from the encoder's q(z|x) as proposal, seeded by (seed, "
                     + "image index), log-mean-exp of log p(x|z) + log p(z) - log q(z|x) with p(z) = " + prior.notation()

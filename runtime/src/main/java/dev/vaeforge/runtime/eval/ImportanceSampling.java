@@ -112,6 +112,63 @@ public final class ImportanceSampling {
     }
 
     /**
+     * Where the draws come from: q(z|x) as a proposal and the model's p(z) of each draw. A Gaussian latent
+     * of one level is {@link #gaussian}; a latent of several levels draws every level and sums their terms.
+     */
+    public interface Proposal {
+        /** Values per item of the latent the decoder takes. */
+        int latentSize();
+
+        /**
+         * Draws {@code draws} latents for each of {@code images} images from {@code first} (row
+         * {@code i * draws + s}: draw s of image first + i), taking image i's random numbers from
+         * {@code rngs[first + i]} only, in row order; fills the decoder's latents {@code z} [rows, latentSize],
+         * {@code logP} (log p of everything drawn) and {@code logQ} (its log q given the image).
+         */
+        void draw(int first, int images, int draws, Random[] rngs, float[] z, double[] logP, double[] logQ);
+    }
+
+    /** The single-level Gaussian proposal q(z|x) = N(mu, diag exp(logvar)) under {@code prior}. */
+    public static Proposal gaussian(float[] mu, float[] logvar, int d, PriorDensity prior) {
+        return new Proposal() {
+            @Override
+            public int latentSize() {
+                return d;
+            }
+
+            @Override
+            public void draw(int first, int images, int draws, Random[] rngs, float[] z, double[] logP, double[] logQ) {
+                for (int i = 0; i < images; i++) {
+                    Random r = rngs[first + i];
+                    for (int s = 0; s < draws; s++) {
+                        int row = i * draws + s;
+                        double lq = 0;
+                        for (int j = 0; j < d; j++) {
+                            int k = (first + i) * d + j;
+                            double e = r.nextGaussian();
+                            z[row * d + j] = (float) (mu[k] + Math.exp(0.5 * logvar[k]) * e);
+                            lq += e * e + logvar[k];
+                        }
+                        logQ[row] = -0.5 * (lq + d * LOG_2PI);
+                    }
+                }
+                double[] p = prior.logProbabilities(z, images * draws, d);
+                System.arraycopy(p, 0, logP, 0, images * draws);
+            }
+        };
+    }
+
+    /** log N(z; mu, diag exp(logvar)) of one vector, in double precision. */
+    public static double gaussianLogDensity(float[] z, int zOffset, float[] mu, float[] logvar, int offset, int d) {
+        double s = 0;
+        for (int j = 0; j < d; j++) {
+            double e = (z[zOffset + j] - (double) mu[offset + j]) * Math.exp(-0.5 * logvar[offset + j]);
+            s += e * e + logvar[offset + j];
+        }
+        return -0.5 * (s + d * LOG_2PI);
+    }
+
+    /**
      * @param x {@code n} images of {@code per} values each
      * @param mu posterior means [n, d]
      * @param logvar posterior log-variances [n, d]
@@ -128,6 +185,19 @@ public final class ImportanceSampling {
      */
     public Estimate estimate(float[] x, int n, int per, float[] mu, float[] logvar, int d, int[] indices,
                              Decoder decoder, PixelLikelihood likelihood, PriorDensity prior) {
+        return estimate(x, n, per, indices, gaussian(mu, logvar, d, prior), decoder, likelihood);
+    }
+
+    /** As above with any {@link Proposal}: log w = log p(x|z) + log p - log q of each draw. */
+    public Estimate estimate(float[] x, int n, int per, int firstIndex, Proposal proposal, Decoder decoder,
+                             PixelLikelihood likelihood) {
+        return estimate(x, n, per, Evaluator.consecutive(firstIndex, n), proposal, decoder, likelihood);
+    }
+
+    /** As above, image i seeded by {@code indices[i]}. */
+    public Estimate estimate(float[] x, int n, int per, int[] indices, Proposal proposal, Decoder decoder,
+                             PixelLikelihood likelihood) {
+        int d = proposal.latentSize();
         double[][] logW = new double[n][samples];
         Random[] rngs = new Random[n];
         for (int i = 0; i < n; i++) {
@@ -142,22 +212,9 @@ public final class ImportanceSampling {
                 int m = images * draws;
                 float[] z = new float[m * d];
                 double[] logQ = new double[m];
-                for (int i = 0; i < images; i++) {
-                    Random r = rngs[i0 + i];
-                    for (int s = 0; s < draws; s++) {
-                        int row = i * draws + s;
-                        double lq = 0;
-                        for (int j = 0; j < d; j++) {
-                            int k = (i0 + i) * d + j;
-                            double e = r.nextGaussian();
-                            z[row * d + j] = (float) (mu[k] + Math.exp(0.5 * logvar[k]) * e);
-                            lq += e * e + logvar[k];
-                        }
-                        logQ[row] = -0.5 * (lq + d * LOG_2PI);
-                    }
-                }
+                double[] logP = new double[m];
+                proposal.draw(i0, images, draws, rngs, z, logP, logQ);
                 float[] mean = decoder.decode(z, images, draws, i0);
-                double[] logP = prior.logProbabilities(z, m, d);
                 for (int i = 0; i < images; i++) {
                     for (int s = 0; s < draws; s++) {
                         int row = i * draws + s;

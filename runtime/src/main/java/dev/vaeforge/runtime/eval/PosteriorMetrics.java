@@ -29,8 +29,15 @@ final class PosteriorMetrics {
     /** The mean KL split into MI and marginal KL; null when off or the prior has no density. */
     private final ElboSurgery surgery;
 
+    /** A latent of several levels, or null. */
+    private final dev.vaeforge.runtime.model.LevelsHead levels;
+    /** Per level (top first): the KL of each image, summarised; null for a latent of one level. */
+    private final RunningStats[] levelKl;
+
     PosteriorMetrics(VaeRuntime rt, EvalSettings settings) {
         this.rt = rt;
+        this.levels = rt.model().levels().orElse(null);
+        this.levelKl = levels == null ? null : new RunningStats[] {new RunningStats(), new RunningStats()};
         this.settings = settings;
         this.prior = rt.prior();
         this.surgery = settings.surgeryImages() > 0 && prior.hasDensity()
@@ -50,6 +57,10 @@ final class PosteriorMetrics {
 
     /** Adds the batch's values of the requested metrics to {@code v} (per image) and its means to the active units. */
     void add(float[] x, float[] y, Posterior post, int[] indices, Map<MetricName, double[]> v) {
+        if (levels != null) {
+            addLevels(x, post, indices, v);
+            return;
+        }
         if (settings.has(MetricName.KL) || settings.has(MetricName.ELBO)) {
             float[] z = draw(post, indices);
             double[] kl = prior.closedFormKl() ? prior.kl(post) : monteCarloKl(post, z);
@@ -66,6 +77,42 @@ final class PosteriorMetrics {
         }
         if (settings.nllSamples() > 0) {
             likelihood(x, y, post, indices, v);
+        }
+    }
+
+    /**
+     * A latent of two levels: the single-draw ELBO log p(x|z_b) - KL_t - KL_b with each level's KL in closed
+     * form given the draw ({@link LevelsProposal#elbo}), the KL per level, and the importance-sampled NLL with
+     * the hierarchy's q as proposal; {@code post} holds both levels' means (bottom first) for the active units.
+     */
+    private void addLevels(float[] x, Posterior post, int[] indices, Map<MetricName, double[]> v) {
+        int n = post.n();
+        LevelsProposal proposal = new LevelsProposal(levels, levels.bottomUp(x, n));
+        if (settings.has(MetricName.KL) || settings.has(MetricName.ELBO)) {
+            LevelsProposal.Draw d = proposal.elbo(settings.seed(), indices);
+            double[] kl = new double[n];
+            for (int i = 0; i < n; i++) {
+                kl[i] = d.klTop()[i] + d.klBottom()[i];
+            }
+            synchronized (this) {
+                for (int i = 0; i < n; i++) {
+                    levelKl[0].add(d.klTop()[i]);
+                    levelKl[1].add(d.klBottom()[i]);
+                }
+            }
+            putIf(v, MetricName.KL, kl);
+            if (settings.has(MetricName.ELBO)) {
+                v.put(MetricName.ELBO, elbo(x, null, d.zBottom(), n, kl));
+            }
+        }
+        addMeans(post);
+        if (settings.nllSamples() > 0) {
+            int per = rt.imageShape().size();
+            ImportanceSampling.Estimate e = new ImportanceSampling(settings.nllSamples(), settings.seed(),
+                    NLL_LATENTS_PER_BATCH_IMAGE * settings.batchSize()).estimate(x, n, per, indices, proposal,
+                    (z, images, draws, first) -> rt.decode(z, null, images * draws),
+                    ImportanceSampling.of(rt.manifest().likelihood()));
+            putNll(v, e, n, per);
         }
     }
 
@@ -140,8 +187,12 @@ final class PosteriorMetrics {
         ImportanceSampling.Estimate e = new ImportanceSampling(settings.nllSamples(), settings.seed(),
                 NLL_LATENTS_PER_BATCH_IMAGE * settings.batchSize()).estimate(x, post.n(), per, post.mu(), post.logvar(),
                 post.dim(), indices, decoder, logp, ImportanceSampling.of(prior));
-        double[] nll = new double[post.n()];
-        double[] bpd = new double[post.n()];
+        putNll(v, e, post.n(), per);
+    }
+
+    private void putNll(Map<MetricName, double[]> v, ImportanceSampling.Estimate e, int n, int per) {
+        double[] nll = new double[n];
+        double[] bpd = new double[n];
         for (int i = 0; i < nll.length; i++) {
             nll[i] = -e.logLikelihood()[i];
             bpd[i] = ImportanceSampling.bitsPerDimension(nll[i], per);
@@ -173,11 +224,16 @@ final class PosteriorMetrics {
 
     /** Active units (Burda et al. 2016): dimensions whose posterior mean has a variance over the images above 0.01. */
     synchronized EvaluationResult.LatentUsage latentUsage() {
-        return meanStats == null ? null : latentUsage(meanStats);
+        return meanStats == null ? null : latentUsage(meanStats, levels, levelKl);
     }
 
-    /** Active units from each dimension's statistics of the posterior means over the evaluated images. */
-    static EvaluationResult.LatentUsage latentUsage(RunningStats[] meanStats) {
+    /**
+     * Active units from each dimension's statistics of the posterior means over the evaluated images; with
+     * {@code levels} (else null) also per level, with each level's mean KL from {@code levelKl} [top, bottom].
+     */
+    static EvaluationResult.LatentUsage latentUsage(RunningStats[] meanStats,
+                                                    dev.vaeforge.runtime.model.LevelsHead levels,
+                                                    RunningStats[] levelKl) {
         List<Double> variance = new ArrayList<>();
         int active = 0;
         for (RunningStats s : meanStats) {
@@ -187,6 +243,21 @@ final class PosteriorMetrics {
                 active++;
             }
         }
-        return new EvaluationResult.LatentUsage(meanStats.length, active, ACTIVE_UNIT_THRESHOLD, variance);
+        if (levels == null) {
+            return new EvaluationResult.LatentUsage(meanStats.length, active, ACTIVE_UNIT_THRESHOLD, variance);
+        }
+        // the means are bottom first ([bottom | top], LevelsHead#reconstruct); the levels are listed top first
+        int db = levels.bottomSize();
+        int dt = levels.topSize();
+        int activeBottom = 0;
+        for (int d = 0; d < db; d++) {
+            activeBottom += variance.get(d) > ACTIVE_UNIT_THRESHOLD ? 1 : 0;
+        }
+        List<EvaluationResult.LatentUsage.Level> perLevel = List.of(
+                new EvaluationResult.LatentUsage.Level(levels.topName(), dt, active - activeBottom,
+                        levelKl[0].summary().count() == 0 ? Double.NaN : levelKl[0].summary().mean()),
+                new EvaluationResult.LatentUsage.Level(levels.bottomName(), db, activeBottom,
+                        levelKl[1].summary().count() == 0 ? Double.NaN : levelKl[1].summary().mean()));
+        return new EvaluationResult.LatentUsage(meanStats.length, active, ACTIVE_UNIT_THRESHOLD, variance, perLevel);
     }
 }

@@ -28,6 +28,7 @@ public final class Model implements AutoCloseable {
         this.pixels = PixelMapping.of(m.image());
         this.decoder = new Decoder(sessions, pixels, maxBatch);
         this.latent = m.latent().codes() ? new CodeGridHead(sessions, decoder, pixels, maxBatch)
+                : m.latent().hierarchical() ? new LevelsHead(sessions, decoder, pixels, maxBatch)
                 : new GaussianHead(sessions, decoder, pixels, maxBatch);
         this.discriminator = sessions.has(GraphRole.DISCRIMINATOR) ? new DiscriminatorHead(sessions, pixels, maxBatch) : null;
         this.prior = Priors.of(sessions, maxBatch);
@@ -66,6 +67,11 @@ public final class Model implements AutoCloseable {
         return latent instanceof GaussianHead g ? Optional.of(g) : Optional.empty();
     }
 
+    /** The head of a latent of several levels, if the bundle has one. */
+    public Optional<LevelsHead> levels() {
+        return latent instanceof LevelsHead l ? Optional.of(l) : Optional.empty();
+    }
+
     public Optional<CodeGridHead> codes() {
         return latent instanceof CodeGridHead c ? Optional.of(c) : Optional.empty();
     }
@@ -85,6 +91,10 @@ public final class Model implements AutoCloseable {
 
     /** The Gaussian head, or a BAD_INPUT naming {@code what} needed it. */
     public GaussianHead requireGaussian(String what) {
+        if (levels().isPresent()) {
+            throw bad(what + " needs a Gaussian latent of one level; this bundle's latent has the levels "
+                    + levels().get().levelNames() + ": choose one with level (--level)");
+        }
         return gaussian().orElseThrow(() -> bad(what + " needs a Gaussian latent; this bundle's latent is a grid of codes,"
                 + " with no posterior q(z|x) and no continuous latent to interpolate; use reconstruct, sample or codes"));
     }

@@ -35,6 +35,11 @@ public final class Priors {
     public static Prior of(Bundle bundle) {
         Manifest m = bundle.manifest();
         Manifest.Prior p = m.prior();
+        if (m.latent().hierarchical()) {
+            Manifest.Latent top = m.latent().levels().get(0);
+            Manifest.Latent bottom = m.latent().bottom();
+            return new AncestralPrior(top.size(), bottom.size(), top.name(), bottom.name());
+        }
         return switch (p.type()) {
             case Manifest.Prior.STANDARD_NORMAL -> new StandardNormalPrior(m.latent().size());
             case Manifest.Prior.CODES_UNIFORM -> uniformCodes(m.latent());

@@ -71,7 +71,8 @@ class V2ValidationTest {
     void latentKindAndShapeAreChecked() throws IOException {
         Path b = gaussian();
         refused(b, s -> s.replace("\"kind\" : \"gaussian\"", "\"kind\" : \"levels\""),
-                "field 'latent.kind' is 'levels', which this runtime cannot run yet");
+                "field 'latent.levels' must list 2 levels (top first) for a latent of kind levels; this runtime runs "
+                        + "hierarchies of 2 levels, got none");
         refused(b, s -> s.replace("\"kind\" : \"gaussian\"", "\"kind\" : \"flow\""),
                 "field 'latent.kind' must be gaussian or codes, got 'flow'");
         refused(b, s -> s.replace("\"shape\" : [ 2 ]", "\"shape\" : [ 2, 2 ]"),
@@ -120,7 +121,7 @@ class V2ValidationTest {
                 "field 'graphs' has no 'prior_sample' graph, which prior type graphs needs (prior_sample and prior_log_prob)");
         refused(b, s -> s.replace("\"encoder\" :", "\"critic\" :"),
                 "field 'graphs' has an unknown graph 'critic'; expected one of [encoder, decoder, quantizer, discriminator,"
-                        + " prior_sample, prior_log_prob]");
+                        + " top_down, prior_sample, prior_log_prob]");
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.vaeforge.runtime.VaeforgeException;
 import dev.vaeforge.trainer.betavae.BetaVaeFamily;
 import dev.vaeforge.trainer.capacityvae.CapacityVaeFamily;
 import dev.vaeforge.trainer.cvae.CvaeFamily;
+import dev.vaeforge.trainer.hvae.HvaeFamily;
 import dev.vaeforge.trainer.iwae.IwaeFamily;
 import dev.vaeforge.trainer.vae.VaeFamily;
 import dev.vaeforge.trainer.vaegan.VaeGanFamily;
@@ -18,7 +19,7 @@ import java.util.Map;
  */
 public final class FamilyRegistry {
     private static final List<Family<?>> ALL = List.of(new VaeFamily(), new BetaVaeFamily(), new CapacityVaeFamily(),
-            new CvaeFamily(), new VqVaeFamily(), new VaeGanFamily(), new IwaeFamily());
+            new CvaeFamily(), new VqVaeFamily(), new VaeGanFamily(), new IwaeFamily(), new HvaeFamily());
     private static final Map<String, Family<?>> BY_ID = new LinkedHashMap<>();
 
     static {
