@@ -66,9 +66,14 @@ class FamilyContractTest {
 
     /** Every family with its defaults, and every family that takes a learned prior with a small VampPrior. */
     static Stream<String> families() {
-        return Stream.concat(FamilyRegistry.ids().stream(),
-                FamilyRegistry.withLearnedPriors().stream().map(id -> id + VAMP));
+        return Stream.of(FamilyRegistry.ids().stream(),
+                FamilyRegistry.withLearnedPriors().stream().map(id -> id + VAMP),
+                FamilyRegistry.withFlowPosteriors().stream().flatMap(id -> Stream.of(id + PLANAR, id + IAF)))
+                .flatMap(s -> s);
     }
+
+    private static final String PLANAR = "+planar";
+    private static final String IAF = "+iaf";
 
     private static final String VAMP = "+vamp";
 
@@ -87,10 +92,12 @@ class FamilyContractTest {
     @MethodSource("families")
     void trainsExportsReopensReconstructsSamplesEvaluatesAndResumesExactly(String variant) throws Exception {
         boolean vamp = variant.endsWith(VAMP);
-        String id = vamp ? variant.substring(0, variant.length() - VAMP.length()) : variant;
+        String flow = variant.endsWith(PLANAR) ? "planar" : variant.endsWith(IAF) ? "iaf" : null;
+        String id = variant.contains("+") ? variant.substring(0, variant.indexOf('+')) : variant;
         ArrayDataset data = data();
-        ModelConfig model = configure(FamilyRegistry.get(id), data, vamp);
+        ModelConfig model = configure(FamilyRegistry.get(id), data, vamp, flow);
         assertEquals(vamp, model.architecture().prior().learned());
+        assertEquals(flow != null, model.architecture().posterior().flow());
         assertEquals(id, model.family());
         TrainConfig config = TrainConfig.builder(model, "shapes").optEpochs(EPOCHS).optBatchSize(16)
                 .optLearningRate(1e-3).optSeed(11).optTestFraction(0.25).optCheckpointEvery(3).optKeepCheckpoints(2)
@@ -133,7 +140,8 @@ class FamilyContractTest {
                 assertEquals(3 * shape.size(), line.length);
             }
 
-            EvalSettings settings = new EvalSettings(24, 8, EnumSet.allOf(MetricName.class), 8, 1);
+            // a flow posterior's NLL goes through its graph as well
+            EvalSettings settings = new EvalSettings(24, 8, EnumSet.allOf(MetricName.class), 8, 1, flow != null ? 4 : 0);
             Path evalDir = tmp.resolve("eval");
             EvaluationResult result;
             try (EvalOutputs out = EvalOutputs.create(evalDir, false, settings.metrics())) {
@@ -150,6 +158,14 @@ class FamilyContractTest {
             } else if (rt.hasGaussianLatent()) {
                 assertEquals("standard-normal", rt.prior().type());
             }
+            if (flow != null) {
+                assertTrue(rt.manifest().graphs().containsKey("posterior_flow"), id + ": the flow travels as its graph");
+                assertTrue(rt.manifest().parity().maxAbsError().get("posterior_flow") < Exporter.Options.defaults().tolerance());
+                assertTrue(result.estimation().get("kl").contains("flow posterior"), result.estimation().get("kl"));
+                assertTrue(Double.isFinite(result.reconstruction().get("nll").mean()), id + ": the NLL through the flow");
+                assertTrue(Files.readString(straight.resolve("metrics.csv")).lines().findFirst().orElseThrow()
+                        .endsWith("trainLogDet,testLogDet"), id + ": the log-determinant columns");
+            }
             assertEquals(24, result.dataset().images());
             for (String f : List.of(EvalOutputs.JSON, EvalOutputs.CSV, EvalOutputs.REPORT, EvalOutputs.SAMPLES)) {
                 assertTrue(Files.isRegularFile(evalDir.resolve(f)), id + ": " + f);
@@ -157,10 +173,13 @@ class FamilyContractTest {
         }
     }
 
-    private static ModelConfig configure(Family<?> family, ArrayDataset data, boolean vamp) {
+    private static ModelConfig configure(Family<?> family, ArrayDataset data, boolean vamp, String flow) {
         Architecture arch = new Architecture(1, SIZE, 3, List.of(8, 16), Likelihood.BERNOULLI, 0);
         if (vamp) {
             arch = arch.withPrior(dev.vaeforge.trainer.prior.PriorSpec.of("vamp", 5));
+        }
+        if (flow != null) {
+            arch = arch.withPosterior(dev.vaeforge.trainer.posterior.PosteriorSpec.of(flow, 2));
         }
         return family.configure(arch, ParameterValues.none(), new FamilyContext(data, EPOCHS, 16));
     }

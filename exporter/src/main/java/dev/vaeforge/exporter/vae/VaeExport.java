@@ -1,5 +1,6 @@
 package dev.vaeforge.exporter.vae;
 
+import dev.vaeforge.exporter.posterior.FlowExport;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
@@ -25,7 +26,7 @@ import java.util.Map;
  * VampPrior exported as the {@code gaussian-mixture} its pseudo-inputs' posteriors form
  * ({@value #MIXTURE_FILE}). Those components are the DJL encoder's outputs on the pseudo-inputs, and the
  * encoder graph's parity is measured on the pseudo-inputs too, so the runtime's prior is the trained one
- * to the export's tolerance.
+ * to the export's tolerance. A flow posterior adds its graphs ({@link FlowExport}).
  */
 public final class VaeExport implements GraphSetExport<ConvVae> {
     public static final String MIXTURE_FILE = "prior_mixture.npy";
@@ -40,6 +41,9 @@ public final class VaeExport implements GraphSetExport<ConvVae> {
         var a = vae.config();
         Map<GraphRole, GraphSet.Graph> graphs = new LinkedHashMap<>();
         VaeGraphs.addEncoderDecoder(vae.encoder(), vae.decoder(), a.imageShape(), a.latentDim(), context, graphs);
+        if (vae.flow() != null) {
+            FlowExport.add(vae.encoder(), vae.contextHead(), vae.flow(), a.imageShape(), context, graphs);
+        }
         if (!vae.learnedPrior()) {
             return new GraphSet(graphs, Manifest.Latent.gaussian(a.latentDim()),
                     GraphSet.likelihood(a.likelihood(), a.gaussianSigma()), null,

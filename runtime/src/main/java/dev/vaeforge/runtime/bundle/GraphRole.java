@@ -10,6 +10,11 @@ import java.util.Optional;
  */
 public enum GraphRole {
     ENCODER, DECODER, QUANTIZER, DISCRIMINATOR,
+    /**
+     * A flow posterior's invertible steps: (z_0 ~ q_0(z|x) [N, D], the encoder's posterior context [N, C])
+     * -> (z_K [N, D], log |det dz_K/dz_0| [N]), so that log q_K(z_K|x) = log q_0(z_0|x) - log det.
+     */
+    POSTERIOR_FLOW,
     /** Reserved for learned priors: noise -> latent samples. Not run by this runtime yet. */
     PRIOR_SAMPLE,
     /** Reserved for learned priors: latent -> log p(z). Not run by this runtime yet. */

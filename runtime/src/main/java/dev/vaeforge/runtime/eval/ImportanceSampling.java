@@ -119,6 +119,16 @@ public final class ImportanceSampling {
      */
     public Estimate estimate(float[] x, int n, int per, float[] mu, float[] logvar, int d, int firstIndex,
                              Decoder decoder, PixelLikelihood likelihood, PriorDensity prior) {
+        return estimate(x, n, per, mu, logvar, d, firstIndex, decoder, likelihood, prior, null);
+    }
+
+    /**
+     * As above with a flow posterior's steps ({@code flow}, null for the Gaussian): each draw z_0 goes
+     * through the flow, the weight taking log q_K(z_K|x) = log q_0(z_0|x) - log det and decoding z_K.
+     */
+    public Estimate estimate(float[] x, int n, int per, float[] mu, float[] logvar, int d, int firstIndex,
+                             Decoder decoder, PixelLikelihood likelihood, PriorDensity prior,
+                             dev.vaeforge.runtime.ops.Posterior.Flow flow) {
         double[][] logW = new double[n][samples];
         Random[] rngs = new Random[n];
         for (int i = 0; i < n; i++) {
@@ -145,6 +155,17 @@ public final class ImportanceSampling {
                             lq += e * e + logvar[k];
                         }
                         logQ[row] = -0.5 * (lq + d * LOG_2PI);
+                    }
+                }
+                if (flow != null) {
+                    int[] rows = new int[m];
+                    for (int row = 0; row < m; row++) {
+                        rows[row] = i0 + row / draws;
+                    }
+                    dev.vaeforge.runtime.ops.Posterior.Flowed f = flow.apply(z, rows);
+                    z = f.z();
+                    for (int row = 0; row < m; row++) {
+                        logQ[row] -= f.logDet()[row];
                     }
                 }
                 float[] mean = decoder.decode(z, images, draws, i0);

@@ -133,7 +133,8 @@ final class TrainingLoop {
             EpochMetrics base = new EpochMetrics(epoch, globalStep, totals.meanTotal(), totals.meanRecon(),
                     totals.meanKl(), te.meanTotal(), te.meanRecon(), te.meanKl(), totals.images() / epochTrainSeconds,
                     epochTrainSeconds + evalSeconds).with(totals.schedule(), te.meanKlPerDim());
-            EpochMetrics m = FamilyRegistry.of(config.model()).epochMetrics(config.model(), base, totals, te);
+            EpochMetrics m = dev.vaeforge.trainer.posterior.FlowMetrics.with(config.model(),
+                    FamilyRegistry.of(config.model()).epochMetrics(config.model(), base, totals, te), totals, te);
             metrics.add(m);
             trainSecondsDone += epochTrainSeconds;
             trainImagesDone += totals.images();

@@ -13,7 +13,11 @@ import ai.djl.util.PairList;
 import dev.vaeforge.trainer.nn.ConvDecoder;
 import dev.vaeforge.trainer.nn.ConvEncoder;
 import dev.vaeforge.trainer.family.Architecture;
+import dev.vaeforge.trainer.posterior.PosteriorFlow;
+import dev.vaeforge.trainer.posterior.PosteriorSpec;
 import dev.vaeforge.trainer.prior.PriorSpec;
+import dev.vaeforge.trainer.prior.PriorTerms;
+import ai.djl.nn.core.Linear;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.NormalInitializer;
 
@@ -31,6 +35,12 @@ import ai.djl.training.initializer.NormalInitializer;
  * components [mu_k, logvar_k] = encoder(u) to the outputs: [logits, mu, logvar, z, priorMu, priorLogvar]
  * (the plain VAE's training output gains z). The pseudo-inputs go through the encoder in inference mode,
  * so batch norm's running statistics neither see them nor differ from the exported encoder's.
+ *
+ * <p>With a flow posterior ({@link PosteriorSpec} planar or iaf) the block holds a linear {@code context}
+ * head on the encoder's features and the {@link PosteriorFlow}; it draws z_0 ~ q_0(z|x) in training and
+ * inference alike and returns [logits, mu, logvar, z_K, log q_K(z_K|x) [N], log det [N]], the logits
+ * decoded from z_K in training and from flow(mu) (the posterior mean's image under the flow) in
+ * inference.
  */
 public final class ConvVae extends AbstractBlock {
     private static final byte VERSION = 1;
@@ -41,6 +51,9 @@ public final class ConvVae extends AbstractBlock {
     private final int samples;
     /** The VampPrior's pseudo-inputs before the sigmoid [K, C, H, W]; null for the standard-normal prior. */
     private final Parameter pseudoInputs;
+    /** The flow posterior's context head and flow; null for the diagonal Gaussian. */
+    private final Linear contextHead;
+    private final PosteriorFlow flow;
 
     /** The plain VAE's block around an architecture (beta-vae and capacity-vae use it too). */
     public ConvVae(Architecture architecture) {
@@ -69,6 +82,28 @@ public final class ConvVae extends AbstractBlock {
         this.pseudoInputs = prior.learned() ? addParameter(Parameter.builder().setName("pseudo_inputs")
                 .setType(Parameter.Type.WEIGHT).optShape(new Shape(prior.components(), config.channels(),
                         config.imageSize(), config.imageSize())).optInitializer(new NormalInitializer(1f)).build()) : null;
+        PosteriorSpec posterior = config.architecture().posterior();
+        if (posterior.flow()) {
+            if (samples > 0 || prior.learned()) {
+                throw new IllegalArgumentException("a flow posterior takes one draw per image and the standard prior");
+            }
+            this.flow = PosteriorFlow.of(posterior, config.latentDim());
+            this.contextHead = addChildBlock("context", Linear.builder().setUnits(flow.contextDim()).build());
+            addChildBlock("flow", flow);
+        } else {
+            this.flow = null;
+            this.contextHead = null;
+        }
+    }
+
+    /** The flow posterior, or null for the diagonal Gaussian. */
+    public PosteriorFlow flow() {
+        return flow;
+    }
+
+    /** The flow's context head on the encoder body's features, or null. */
+    public Linear contextHead() {
+        return contextHead;
     }
 
     /** Whether the block carries a learned prior (and appends its components to the training outputs). */
@@ -137,6 +172,9 @@ public final class ConvVae extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        if (flow != null) {
+            return forwardFlow(ps, inputs, training, params);
+        }
         NDList stats = encoder.forward(ps, inputs, training, params);
         NDArray mu = stats.get(0);
         NDArray logvar = stats.get(1);
@@ -170,16 +208,38 @@ public final class ConvVae extends AbstractBlock {
         return new NDList(logits, mu, logvar);
     }
 
+    private NDList forwardFlow(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDList h = encoder.body().forward(ps, inputs, training, params);
+        NDArray mu = encoder.muHead().forward(ps, h, training, params).singletonOrThrow();
+        NDArray logvar = encoder.logvarHead().forward(ps, h, training, params).singletonOrThrow();
+        NDArray context = contextHead.forward(ps, h, training, params).singletonOrThrow();
+        NDArray eps = mu.getManager().randomNormal(mu.getShape());
+        NDArray z0 = mu.add(Scalars.mul(logvar, 0.5).exp().mul(eps));
+        NDList f = flow.forward(ps, new NDList(z0, context), training, params);
+        NDArray logq = PriorTerms.gaussianLogDensity(z0, mu, logvar).sum(new int[] {1}).sub(f.get(1));
+        NDArray decoded = training ? f.get(0) : flow.forward(ps, new NDList(mu, context), false, params).get(0);
+        NDArray logits = decoder.forward(ps, new NDList(decoded), training, params).singletonOrThrow();
+        return new NDList(logits, mu, logvar, f.get(0), logq, f.get(1));
+    }
+
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         encoder.initialize(manager, dataType, inputShapes);
         decoder.initialize(manager, dataType, new Shape(inputShapes[0].get(0), config.latentDim()));
+        if (flow != null) {
+            long n = inputShapes[0].get(0);
+            contextHead.initialize(manager, dataType, encoder.body().getOutputShapes(inputShapes));
+            flow.initialize(manager, dataType, new Shape(n, config.latentDim()), new Shape(n, flow.contextDim()));
+        }
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         long n = inputShapes[0].get(0);
         Shape latent = new Shape(n, config.latentDim());
+        if (flow != null) {
+            return new Shape[] {inputShape(n), latent, latent, latent, new Shape(n), new Shape(n)};
+        }
         Shape components = pseudoInputs == null ? null : new Shape(pseudoInputs.getShape().get(0), config.latentDim());
         if (samples > 0) {
             Shape draws = new Shape(samples * n, config.latentDim());
