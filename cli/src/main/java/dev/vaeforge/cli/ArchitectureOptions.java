@@ -42,8 +42,8 @@ final class ArchitectureOptions {
     @Option(names = "--posterior", defaultValue = "gaussian", paramLabel = "gaussian|planar|iaf", description = "The "
             + "approximate posterior q(z|x) of a Gaussian latent: the diagonal Gaussian, or it followed by --flow-steps "
             + "planar flows (Rezende & Mohamed 2015) or inverse autoregressive flow steps (Kingma et al. 2016); the KL "
-            + "becomes the Monte-Carlo term log q_K(z_K|x) - log p(z_K). For vae, beta-vae and capacity-vae with the "
-            + "standard prior. Default: ${DEFAULT-VALUE}.")
+            + "becomes the Monte-Carlo term log q_K(z_K|x) - log p(z_K). For the families with a Gaussian latent and one "
+            + "posterior draw per image, with the standard prior. Default: ${DEFAULT-VALUE}.")
     String posterior;
 
     @Option(names = "--flow-steps", defaultValue = "" + PosteriorSpec.DEFAULT_STEPS, paramLabel = "K",
