@@ -118,7 +118,7 @@ class V2ValidationTest {
                 "field 'graphs.prior_sample': graph role 'prior_sample' is reserved for learned priors, which this runtime"
                         + " does not run yet");
         refused(b, s -> s.replace("\"encoder\" :", "\"critic\" :"),
-                "field 'graphs' has an unknown graph 'critic'; expected one of [encoder, decoder, quantizer, discriminator,"
+                "field 'graphs' has an unknown graph 'critic'; expected one of [encoder, decoder, quantizer, discriminator, posterior_flow,"
                         + " prior_sample, prior_log_prob]");
     }
 
