@@ -134,6 +134,20 @@ class V2ValidationTest {
                 + " the latent is gaussian");
     }
 
+    @Test
+    void aPosteriorFlowNeedsTheEncodersContext() throws IOException {
+        Path b = gaussian();
+        String m = Files.readString(b.resolve("manifest.json"));
+        String f = "\"posterior_flow\" : { \"file\" : \"encoder.onnx\", \"sha256\" : \"" + dev.vaeforge.runtime.io.Hashing.sha256(
+                b.resolve("encoder.onnx")) + "\", \"inputs\" : [ { \"name\" : \"z0\", \"dtype\" : \"float32\", \"shape\" :"
+                + " [ -1, 2 ], \"role\" : \"latent-base\" }, { \"name\" : \"context\", \"dtype\" : \"float32\", \"shape\" :"
+                + " [ -1, 3 ], \"role\" : \"posterior-context\" } ], \"outputs\" : [ { \"name\" : \"z\", \"dtype\" :"
+                + " \"float32\", \"shape\" : [ -1, 2 ], \"role\" : \"latent\" }, { \"name\" : \"log_det\", \"dtype\" :"
+                + " \"float32\", \"shape\" : [ -1 ], \"role\" : \"log-det\" } ] },\n    \"encoder\" :";
+        refused(b, s -> m.replaceFirst("\"encoder\" :", java.util.regex.Matcher.quoteReplacement(f)),
+                "field 'graphs.encoder.outputs' has no tensor with role 'posterior-context'");
+    }
+
     private Path gaussian() {
         Path b = tmp.resolve("g" + System.nanoTime());
         TinyBundles.write(b);
