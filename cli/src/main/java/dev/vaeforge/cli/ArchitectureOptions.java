@@ -3,6 +3,7 @@ package dev.vaeforge.cli;
 import dev.vaeforge.runtime.data.ImageShape;
 import dev.vaeforge.trainer.family.Architecture;
 import dev.vaeforge.trainer.model.Likelihood;
+import dev.vaeforge.trainer.posterior.PosteriorSpec;
 import dev.vaeforge.trainer.prior.PriorSpec;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -47,6 +48,26 @@ final class ArchitectureOptions {
     @Option(names = "--prior-hidden", defaultValue = "" + PriorSpec.DEFAULT_FLOW_HIDDEN, paramLabel = "H",
             description = "Units of each of a coupling layer's two hidden layers (flow prior). Default: ${DEFAULT-VALUE}.")
     int priorHidden;
+
+    @Option(names = "--posterior", defaultValue = "gaussian", paramLabel = "gaussian|planar|iaf", description = "The "
+            + "approximate posterior q(z|x) of a Gaussian latent: the diagonal Gaussian, or it followed by --flow-steps "
+            + "planar flows (Rezende & Mohamed 2015) or inverse autoregressive flow steps (Kingma et al. 2016); the KL "
+            + "becomes the Monte-Carlo term log q_K(z_K|x) - log p(z_K). For the families with a Gaussian latent and one "
+            + "posterior draw per image, with the standard prior. Default: ${DEFAULT-VALUE}.")
+    String posterior;
+
+    @Option(names = "--flow-steps", defaultValue = "" + PosteriorSpec.DEFAULT_STEPS, paramLabel = "K",
+            description = "The flow posterior's steps K (1.." + PosteriorSpec.MAX_STEPS + "). Default: ${DEFAULT-VALUE}.")
+    int flowSteps;
+
+    /** The posterior the options name, checked (a bad kind or K is named by its flag). */
+    PosteriorSpec posterior() {
+        try {
+            return PosteriorSpec.of(posterior, flowSteps);
+        } catch (dev.vaeforge.runtime.VaeforgeException e) {
+            throw ParameterFlags.asFlags(e);
+        }
+    }
 
     /** The prior the options name, checked (a bad kind or K is named by its flag). */
     PriorSpec prior() {

@@ -330,6 +330,7 @@ final class TrainCommand implements Callable<Integer> {
         try {
             family.check(values);
             family.checkPrior(architectureOptions.prior());
+            family.checkPosterior(architectureOptions.posterior(), architectureOptions.prior());
         } catch (VaeforgeException e) {
             throw ParameterFlags.asFlags(e);
         }
@@ -356,7 +357,7 @@ final class TrainCommand implements Callable<Integer> {
         Architecture architecture = architectureOptions.architecture(shape);
         ModelConfig modelConfig;
         try {
-            modelConfig = family.configure(architecture.withPrior(architectureOptions.prior()), values,
+            modelConfig = family.configure(architecture.withPrior(architectureOptions.prior()).withPosterior(architectureOptions.posterior()), values,
                     new FamilyContext(dataset, epochs, batchSize));
         } catch (VaeforgeException e) {
             throw ParameterFlags.asFlags(e);

@@ -71,8 +71,13 @@ class FamilyContractTest {
     static Stream<String> families() {
         return Stream.of(FamilyRegistry.ids().stream(),
                 FamilyRegistry.withLearnedPriors().stream().map(id -> id + VAMP),
-                FamilyRegistry.withLearnedPriors().stream().map(id -> id + FLOW)).flatMap(s -> s);
+                FamilyRegistry.withLearnedPriors().stream().map(id -> id + FLOW),
+                FamilyRegistry.withFlowPosteriors().stream().flatMap(id -> Stream.of(id + PLANAR, id + IAF)))
+                .flatMap(s -> s);
     }
+
+    private static final String PLANAR = "+planar";
+    private static final String IAF = "+iaf";
 
     private static final String VAMP = "+vamp";
     private static final String FLOW = "+flow";
@@ -92,11 +97,13 @@ class FamilyContractTest {
     @MethodSource("families")
     void trainsExportsReopensReconstructsSamplesEvaluatesAndResumesExactly(String variant) throws Exception {
         boolean vamp = variant.endsWith(VAMP);
-        boolean flow = variant.endsWith(FLOW);
-        String id = vamp || flow ? variant.substring(0, variant.length() - VAMP.length()) : variant;
+        boolean flowPrior = variant.endsWith(FLOW);
+        String posterior = variant.endsWith(PLANAR) ? "planar" : variant.endsWith(IAF) ? "iaf" : null;
+        String id = variant.contains("+") ? variant.substring(0, variant.indexOf('+')) : variant;
         ArrayDataset data = data();
-        ModelConfig model = configure(FamilyRegistry.get(id), data, vamp ? "vamp" : flow ? "flow" : null);
-        assertEquals(vamp || flow, model.architecture().prior().learned());
+        ModelConfig model = configure(FamilyRegistry.get(id), data, vamp ? "vamp" : flowPrior ? "flow" : null, posterior);
+        assertEquals(vamp || flowPrior, model.architecture().prior().learned());
+        assertEquals(posterior != null, model.architecture().posterior().flow());
         assertEquals(id, model.family());
         TrainConfig config = TrainConfig.builder(model, "shapes").optEpochs(EPOCHS).optBatchSize(16)
                 .optLearningRate(1e-3).optSeed(11).optTestFraction(0.25).optCheckpointEvery(3).optKeepCheckpoints(2)
@@ -139,7 +146,8 @@ class FamilyContractTest {
                 assertEquals(3 * shape.size(), line.length);
             }
 
-            EvalSettings settings = new EvalSettings(24, 8, EnumSet.allOf(MetricName.class), 8, 1);
+            // a flow posterior's NLL goes through its graph as well
+            EvalSettings settings = new EvalSettings(24, 8, EnumSet.allOf(MetricName.class), 8, 1, posterior != null ? 4 : 0);
             Path evalDir = tmp.resolve("eval");
             EvaluationResult result;
             try (EvalOutputs out = EvalOutputs.create(evalDir, false, settings.metrics())) {
@@ -153,7 +161,7 @@ class FamilyContractTest {
                 assertTrue(result.estimation().get("kl").startsWith("Monte Carlo"), result.estimation().get("kl"));
                 assertTrue(result.reconstruction().get("kl").mean() > -1, id + ": a Monte-Carlo KL near or above 0");
                 assertTrue(rt.manifest().parity().maxAbsError().get("encoder") < Exporter.Options.defaults().tolerance());
-            } else if (flow) {
+            } else if (flowPrior) {
                 assertEquals("graphs", rt.prior().type(), id + ": the flow travels as its two graphs");
                 assertTrue(result.estimation().get("kl").startsWith("Monte Carlo"), result.estimation().get("kl"));
                 assertTrue(result.reconstruction().get("kl").mean() > -1, id + ": a Monte-Carlo KL near or above 0");
@@ -165,6 +173,14 @@ class FamilyContractTest {
             } else if (rt.hasGaussianLatent()) {
                 assertEquals("standard-normal", rt.prior().type());
             }
+            if (posterior != null) {
+                assertTrue(rt.manifest().graphs().containsKey("posterior_flow"), id + ": the flow travels as its graph");
+                assertTrue(rt.manifest().parity().maxAbsError().get("posterior_flow") < Exporter.Options.defaults().tolerance());
+                assertTrue(result.estimation().get("kl").contains("flow posterior"), result.estimation().get("kl"));
+                assertTrue(Double.isFinite(result.reconstruction().get("nll").mean()), id + ": the NLL through the flow");
+                assertTrue(Files.readString(straight.resolve("metrics.csv")).lines().findFirst().orElseThrow()
+                        .endsWith("trainLogDet,testLogDet"), id + ": the log-determinant columns");
+            }
             assertEquals(24, result.dataset().images());
             for (String f : List.of(EvalOutputs.JSON, EvalOutputs.CSV, EvalOutputs.REPORT, EvalOutputs.SAMPLES)) {
                 assertTrue(Files.isRegularFile(evalDir.resolve(f)), id + ": " + f);
@@ -172,10 +188,13 @@ class FamilyContractTest {
         }
     }
 
-    private static ModelConfig configure(Family<?> family, ArrayDataset data, String prior) {
+    private static ModelConfig configure(Family<?> family, ArrayDataset data, String prior, String flow) {
         Architecture arch = new Architecture(1, SIZE, 3, List.of(8, 16), Likelihood.BERNOULLI, 0);
         if (prior != null) {
             arch = arch.withPrior(dev.vaeforge.trainer.prior.PriorSpec.of(prior, 5, 2, 8));
+        }
+        if (flow != null) {
+            arch = arch.withPosterior(dev.vaeforge.trainer.posterior.PosteriorSpec.of(flow, 2));
         }
         return family.configure(arch, ParameterValues.none(), new FamilyContext(data, EPOCHS, 16));
     }

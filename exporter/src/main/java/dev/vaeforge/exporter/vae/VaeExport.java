@@ -1,5 +1,6 @@
 package dev.vaeforge.exporter.vae;
 
+import dev.vaeforge.exporter.posterior.FlowExport;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
@@ -26,7 +27,8 @@ import java.util.Map;
  * ({@value #MIXTURE_FILE}). Those components are the DJL encoder's outputs on the pseudo-inputs, and the
  * encoder graph's parity is measured on the pseudo-inputs too, so the runtime's prior is the trained one
  * to the export's tolerance. A learned flow prior travels as graphs ({@link FlowPriorGraphs}:
- * {@code prior_sample} and {@code prior_log_prob}, prior type {@code graphs}), parity-checked like the others.
+ * {@code prior_sample} and {@code prior_log_prob}, prior type {@code graphs}), parity-checked like the
+ * others. A flow posterior adds its graphs ({@link FlowExport}).
  */
 public final class VaeExport implements GraphSetExport<ConvVae> {
     public static final String MIXTURE_FILE = "prior_mixture.npy";
@@ -41,6 +43,9 @@ public final class VaeExport implements GraphSetExport<ConvVae> {
         var a = vae.config();
         Map<GraphRole, GraphSet.Graph> graphs = new LinkedHashMap<>();
         VaeGraphs.addEncoderDecoder(vae.encoder(), vae.decoder(), a.imageShape(), a.latentDim(), context, graphs);
+        if (vae.flow() != null) {
+            FlowExport.add(vae.encoder(), vae.contextHead(), vae.flow(), a.imageShape(), context, graphs);
+        }
         if (vae.priorFlow() != null) {
             FlowPriorGraphs.add(vae.priorFlow(), context, graphs);
             String name = "RealNVP flow (" + vae.priorFlow().steps() + " affine coupling layers, hidden "

@@ -89,6 +89,10 @@ final class GraphChecks {
             checkDiscriminator(discriminator);
         }
         checkPriorGraphs(graphs);
+        Manifest.Graph flow = graphs.get(GraphRole.POSTERIOR_FLOW.key());
+        if (flow != null) {
+            checkPosteriorFlow(flow, encoder, codes);
+        }
     }
 
     /**
@@ -126,6 +130,35 @@ final class GraphChecks {
                 "float32", latentShape());
         expect(f + ".outputs", required(logProb.output(TensorRole.LOG_PROB).orElse(null), f + ".outputs",
                 TensorRole.LOG_PROB), "float32", new long[] {-1});
+    }
+
+    /**
+     * A flow posterior: z_0 (the latent's shape) and the encoder's context in, z_K and log det out; the
+     * latent a vector and the encoder there with a context output of the same shape.
+     */
+    private void checkPosteriorFlow(Manifest.Graph g, Manifest.Graph encoder, boolean codes) {
+        String f = "graphs.posterior_flow";
+        if (codes || encoder == null) {
+            throw fail(file + ": field '" + f + "': a flow posterior needs an encoder and a Gaussian latent vector"
+                    + (codes ? ", the latent is " + m.latent().kind() : "; the bundle has no encoder"));
+        }
+        inputsOnly(g, f, TensorRole.LATENT_BASE, TensorRole.POSTERIOR_CONTEXT);
+        expect(f + ".inputs", required(g.input(TensorRole.LATENT_BASE).orElse(null), f + ".inputs",
+                TensorRole.LATENT_BASE), "float32", latentShape());
+        TensorSpec context = required(g.input(TensorRole.POSTERIOR_CONTEXT).orElse(null), f + ".inputs",
+                TensorRole.POSTERIOR_CONTEXT);
+        TensorSpec emitted = required(encoder.output(TensorRole.POSTERIOR_CONTEXT).orElse(null), "graphs.encoder.outputs",
+                TensorRole.POSTERIOR_CONTEXT);
+        if (context.shape().length != 2 || context.shape()[0] != -1 || context.shape()[1] < 1) {
+            throw fail(file + ": field '" + f + ".inputs' tensor " + context + " (role " + TensorRole.POSTERIOR_CONTEXT
+                    + ") must be float32[N,C]");
+        }
+        expect("graphs.encoder.outputs", emitted, "float32", context.shape());
+        expect(f + ".inputs", context, "float32", context.shape());
+        expect(f + ".outputs", required(g.output(TensorRole.LATENT).orElse(null), f + ".outputs", TensorRole.LATENT),
+                "float32", latentShape());
+        expect(f + ".outputs", required(g.output(TensorRole.LOG_DET).orElse(null), f + ".outputs", TensorRole.LOG_DET),
+                "float32", new long[] {-1});
     }
 
     private void checkEncoder(Manifest.Graph g, boolean codes) {

@@ -15,6 +15,11 @@ public enum GraphRole {
      * (prior-mean, prior-logvar) of the level below.
      */
     TOP_DOWN,
+    /**
+     * A flow posterior's invertible steps: (z_0 ~ q_0(z|x) [N, D], the encoder's posterior context [N, C])
+     * -> (z_K [N, D], log |det dz_K/dz_0| [N]), so that log q_K(z_K|x) = log q_0(z_0|x) - log det.
+     */
+    POSTERIOR_FLOW,
     /** A learned prior's sampler: noise z* ~ N(0, I) -> latent samples z (manifest prior type "graphs"). */
     PRIOR_SAMPLE,
     /** A learned prior's density: latent z -> log p(z) (manifest prior type "graphs"). */

@@ -44,6 +44,12 @@ public final class TensorRole {
     public static final String LOG_PROB = "log-prob";
     /** Standard-normal noise a sampling graph turns into prior samples. */
     public static final String NOISE = "noise";
+    /** A flow posterior's per-image context [N, C]: an encoder output and a posterior_flow input. */
+    public static final String POSTERIOR_CONTEXT = "posterior-context";
+    /** A draw z_0 of the encoder's Gaussian q_0(z|x) that a posterior_flow graph transforms. */
+    public static final String LATENT_BASE = "latent-base";
+    /** A flow's log |det| of its Jacobian per item, [N]. */
+    public static final String LOG_DET = "log-det";
 
     /** {@link TensorSpec#values()} of a reconstruction: probabilities or means in [0, 1]. */
     public static final String VALUES_PROBABILITIES = "probabilities";
@@ -54,7 +60,8 @@ public final class TensorRole {
 
     public static final List<String> ALL = List.of(IMAGE, CONDITION, LATENT, LATENT_MEAN, LATENT_LOGVAR,
             LATENT_MOMENTS, LATENT_SAMPLE, LATENT_UNQUANTIZED, CODE_INDICES, LATENT_QUANTIZED, CODEBOOK,
-            RECONSTRUCTION, LOGIT, FEATURES, LOG_PROB, NOISE, PRIOR_MEAN, PRIOR_LOGVAR);
+            RECONSTRUCTION, LOGIT, FEATURES, LOG_PROB, NOISE, PRIOR_MEAN, PRIOR_LOGVAR, POSTERIOR_CONTEXT, LATENT_BASE,
+            LOG_DET);
     public static final List<String> RECONSTRUCTION_VALUES = List.of(VALUES_PROBABILITIES, VALUES_LOGITS, VALUES_PIXELS);
 
     private TensorRole() {

@@ -426,7 +426,11 @@ public final class Evaluator {
             m.put("elbo", "single-sample Monte Carlo estimate in nats per image: log p(x|z) - KL(q(z|x) || "
                     + prior.notation() + ") with one z ~ q(z|x) seeded by (seed, image index); log p(x|z) is the bundle's "
                     + rt.manifest().likelihood().type() + " log-likelihood summed over pixels and channels");
-            m.put("kl", prior.closedFormKl() ? "closed form against " + prior.notation() + ", in nats per image"
+            boolean flow = rt.manifest().graphs().containsKey(dev.vaeforge.runtime.bundle.GraphRole.POSTERIOR_FLOW.key());
+            m.put("kl", flow ? "Monte Carlo: log q_K(z_K|x) - log p(z_K) of the flow posterior (posterior_flow), "
+                    + "log q_K = log q_0(z_0|x) - log det, with the ELBO's draw z_0 ~ q_0(z|x), in nats per image; the ELBO "
+                    + "and the NLL decode z_K"
+                    : prior.closedFormKl() ? "closed form against " + prior.notation() + ", in nats per image"
                     : "Monte Carlo: log q(z|x) - log p(z) with the ELBO's draw z ~ q(z|x), in nats per image (the prior "
                     + prior.notation() + " has no closed-form KL); unbiased for the mean over images");
         }

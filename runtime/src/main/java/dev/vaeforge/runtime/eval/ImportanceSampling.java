@@ -130,6 +130,15 @@ public final class ImportanceSampling {
 
     /** The single-level Gaussian proposal q(z|x) = N(mu, diag exp(logvar)) under {@code prior}. */
     public static Proposal gaussian(float[] mu, float[] logvar, int d, PriorDensity prior) {
+        return gaussian(mu, logvar, d, prior, null);
+    }
+
+    /**
+     * The Gaussian proposal followed by a flow posterior's steps ({@code flow}, null for none): z_K =
+     * flow(z_0, context of its image) with log q_K(z_K|x) = log q_0(z_0|x) - log det, and p of z_K.
+     */
+    public static Proposal gaussian(float[] mu, float[] logvar, int d, PriorDensity prior,
+                                    dev.vaeforge.runtime.ops.Posterior.Flow flow) {
         return new Proposal() {
             @Override
             public int latentSize() {
@@ -152,8 +161,20 @@ public final class ImportanceSampling {
                         logQ[row] = -0.5 * (lq + d * LOG_2PI);
                     }
                 }
-                double[] p = prior.logProbabilities(z, images * draws, d);
-                System.arraycopy(p, 0, logP, 0, images * draws);
+                int m = images * draws;
+                if (flow != null) {
+                    int[] rows = new int[m];
+                    for (int row = 0; row < m; row++) {
+                        rows[row] = first + row / draws;
+                    }
+                    dev.vaeforge.runtime.ops.Posterior.Flowed f = flow.apply(z, rows);
+                    System.arraycopy(f.z(), 0, z, 0, m * d);
+                    for (int row = 0; row < m; row++) {
+                        logQ[row] -= f.logDet()[row];
+                    }
+                }
+                double[] p = prior.logProbabilities(z, m, d);
+                System.arraycopy(p, 0, logP, 0, m);
             }
         };
     }
@@ -185,7 +206,17 @@ public final class ImportanceSampling {
      */
     public Estimate estimate(float[] x, int n, int per, float[] mu, float[] logvar, int d, int[] indices,
                              Decoder decoder, PixelLikelihood likelihood, PriorDensity prior) {
-        return estimate(x, n, per, indices, gaussian(mu, logvar, d, prior), decoder, likelihood);
+        return estimate(x, n, per, mu, logvar, d, indices, decoder, likelihood, prior, null);
+    }
+
+    /**
+     * As above with a flow posterior's steps ({@code flow}, null for the Gaussian): each draw z_0 goes
+     * through the flow, the weight taking log q_K(z_K|x) = log q_0(z_0|x) - log det and decoding z_K.
+     */
+    public Estimate estimate(float[] x, int n, int per, float[] mu, float[] logvar, int d, int[] indices,
+                             Decoder decoder, PixelLikelihood likelihood, PriorDensity prior,
+                             dev.vaeforge.runtime.ops.Posterior.Flow flow) {
+        return estimate(x, n, per, indices, gaussian(mu, logvar, d, prior, flow), decoder, likelihood);
     }
 
     /** As above with any {@link Proposal}: log w = log p(x|z) + log p - log q of each draw. */

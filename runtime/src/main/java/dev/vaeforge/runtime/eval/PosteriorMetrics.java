@@ -42,6 +42,8 @@ final class PosteriorMetrics {
         this.prior = rt.prior();
         this.surgery = settings.surgeryImages() > 0 && prior.hasDensity()
                 && rt.model().latent().noKlReason() == null
+                // the surgery's aggregate posterior is a mixture of the Gaussians q(z|x): not a flow posterior's
+                && !rt.manifest().graphs().containsKey(dev.vaeforge.runtime.bundle.GraphRole.POSTERIOR_FLOW.key())
                 ? new ElboSurgery(settings.surgeryImages(), settings.seed()) : null;
     }
 
@@ -63,7 +65,19 @@ final class PosteriorMetrics {
         }
         if (settings.has(MetricName.KL) || settings.has(MetricName.ELBO)) {
             float[] z = draw(post, indices);
-            double[] kl = prior.closedFormKl() ? prior.kl(post) : monteCarloKl(post, z);
+            double[] kl;
+            if (post.hasFlow()) {
+                // a flow posterior: the Monte-Carlo log q_K(z_K|x) - log p(z_K), the ELBO decoding z_K
+                int[] images = new int[post.n()];
+                for (int i = 0; i < images.length; i++) {
+                    images[i] = i;
+                }
+                Posterior.Flowed f = post.flow().apply(z, images);
+                kl = flowKl(post, z, f);
+                z = f.z();
+            } else {
+                kl = prior.closedFormKl() ? prior.kl(post) : monteCarloKl(post, z);
+            }
             if (settings.has(MetricName.KL)) {
                 v.put(MetricName.KL, kl);
             }
@@ -149,6 +163,24 @@ final class PosteriorMetrics {
         return kl;
     }
 
+    /** A flow posterior's single-draw KL: log q_0(z_0|x) - log det - log p(z_K), z_0 the draw of {@link #draw}. */
+    private double[] flowKl(Posterior post, float[] z0, Posterior.Flowed f) {
+        int n = post.n();
+        int d = post.dim();
+        double[] logp = prior.logDensity(f.z(), n);
+        double[] kl = new double[n];
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int j = 0; j < d; j++) {
+                int k = i * d + j;
+                double e = (z0[k] - post.mu()[k]) * Math.exp(-0.5 * post.logvar()[k]);
+                s += e * e + post.logvar()[k] + LOG_2PI;
+            }
+            kl[i] = -0.5 * s - f.logDet()[i] - logp[i];
+        }
+        return kl;
+    }
+
     /** Single-sample Monte Carlo ELBO: log p(x|z) - KL with the draw z ~ q(z|x) of {@link #draw}. */
     private double[] elbo(float[] x, float[] y, float[] z, int n, double[] kl) {
         float[] p = rt.decode(z, y, n);
@@ -186,7 +218,7 @@ final class PosteriorMetrics {
         };
         ImportanceSampling.Estimate e = new ImportanceSampling(settings.nllSamples(), settings.seed(),
                 NLL_LATENTS_PER_BATCH_IMAGE * settings.batchSize()).estimate(x, post.n(), per, post.mu(), post.logvar(),
-                post.dim(), indices, decoder, logp, ImportanceSampling.of(prior));
+                post.dim(), indices, decoder, logp, ImportanceSampling.of(prior), post.flow());
         putNll(v, e, post.n(), per);
     }
 

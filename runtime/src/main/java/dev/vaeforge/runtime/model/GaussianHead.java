@@ -7,6 +7,7 @@ import dev.vaeforge.runtime.bundle.TensorSpec;
 import dev.vaeforge.runtime.ops.Posterior;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -22,6 +23,8 @@ public final class GaussianHead implements LatentHead {
     private final int maxBatch;
     private final int size;
     private final Manifest.Graph encoder;
+    /** A flow posterior's graph, or null for a Gaussian one. */
+    private final Manifest.Graph flow;
 
     GaussianHead(ModelSessions sessions, Decoder decoder, PixelMapping pixels, int maxBatch) {
         this.sessions = sessions;
@@ -30,6 +33,7 @@ public final class GaussianHead implements LatentHead {
         this.maxBatch = maxBatch;
         this.size = sessions.manifest().latent().size();
         this.encoder = sessions.has(GraphRole.ENCODER) ? sessions.graph(GraphRole.ENCODER) : null;
+        this.flow = sessions.has(GraphRole.POSTERIOR_FLOW) ? sessions.graph(GraphRole.POSTERIOR_FLOW) : null;
     }
 
     /** Values per item of the latent. */
@@ -54,6 +58,12 @@ public final class GaussianHead implements LatentHead {
             outs.add(encoder.output(TensorRole.LATENT_MEAN).orElseThrow().name());
             outs.add(encoder.output(TensorRole.LATENT_LOGVAR).orElseThrow().name());
         }
+        TensorSpec context = flow == null ? null : encoder.output(TensorRole.POSTERIOR_CONTEXT).orElseThrow();
+        int c = context == null ? 0 : (int) context.shape()[1];
+        if (context != null) {
+            outs.add(context.name());
+        }
+        float[] contexts = new float[n * c];
         int per = Decoder.perItem(image.shape());
         float[] mu = new float[n * size];
         float[] logvar = new float[n * size];
@@ -62,6 +72,9 @@ public final class GaussianHead implements LatentHead {
             in.put(image.name(), Tensor.of(pixels.toGraph(Chunks.slice(images, from, b, per)), Decoder.batch(image.shape(), b)));
             Decoder.feedCondition(in, condition, y, from, b);
             try (ModelSessions.Outputs r = sessions.run(GraphRole.ENCODER, in, outs)) {
+                if (context != null) {
+                    System.arraycopy(r.floats(context.name()), 0, contexts, from * c, b * c);
+                }
                 if (moments != null) {
                     split(r.floats(moments.name()), b, mu, logvar, from);
                 } else {
@@ -72,7 +85,33 @@ public final class GaussianHead implements LatentHead {
             }
         });
         scale(mu, logvar);
-        return new Posterior(mu, logvar, n, size);
+        return new Posterior(mu, logvar, n, size, context == null ? null : (z0, rows) -> flow(z0, rows, contexts, c));
+    }
+
+    /** Runs the posterior_flow graph on rows z0 [rows, size], row r with the context of image images[r]. */
+    private Posterior.Flowed flow(float[] z0, int[] images, float[] contexts, int c) {
+        int rows = images.length;
+        TensorSpec base = flow.input(TensorRole.LATENT_BASE).orElseThrow();
+        TensorSpec context = flow.input(TensorRole.POSTERIOR_CONTEXT).orElseThrow();
+        String zOut = flow.output(TensorRole.LATENT).orElseThrow().name();
+        String detOut = flow.output(TensorRole.LOG_DET).orElseThrow().name();
+        float[] z = new float[rows * size];
+        float[] logDet = new float[rows];
+        Chunks.forEach(rows, maxBatch, (from, b) -> {
+            float[] ctx = new float[b * c];
+            for (int r = 0; r < b; r++) {
+                System.arraycopy(contexts, images[from + r] * c, ctx, r * c, c);
+            }
+            Map<String, Tensor> in = new HashMap<>();
+            in.put(base.name(), Tensor.of(Chunks.slice(z0, from, b, size), new long[] {b, size}));
+            in.put(context.name(), Tensor.of(ctx, new long[] {b, c}));
+            try (ModelSessions.Outputs r = sessions.run(GraphRole.POSTERIOR_FLOW, in, new LinkedHashSet<>(List.of(zOut,
+                    detOut)))) {
+                System.arraycopy(r.floats(zOut), 0, z, from * size, b * size);
+                System.arraycopy(r.floats(detOut), 0, logDet, from, b);
+            }
+        });
+        return new Posterior.Flowed(z, logDet);
     }
 
     /** The manifest's latent scale s (diffusers' scaling_factor): q(s·z | x) has mean s·mu and log-variance logvar + 2 ln s. */
@@ -109,7 +148,7 @@ public final class GaussianHead implements LatentHead {
         float[] both = new float[a.length + b.length];
         System.arraycopy(a, 0, both, 0, a.length);
         System.arraycopy(b, 0, both, a.length, b.length);
-        float[] mu = encode(both, Inputs.repeat(y, 2), 2).mu();
+        float[] mu = encode(both, Inputs.repeat(y, 2), 2).means();
         float[] z = new float[steps * size];
         for (int s = 0; s < steps; s++) {
             float t = s / (float) (steps - 1);
@@ -123,7 +162,7 @@ public final class GaussianHead implements LatentHead {
     @Override
     public Reconstruction reconstruct(float[] images, float[] y, int n) {
         Posterior q = encode(images, y, n);
-        return new Reconstruction(decode(q.mu(), y, n), q, null);
+        return new Reconstruction(decode(q.means(), y, n), q, null);
     }
 
     @Override
@@ -133,7 +172,7 @@ public final class GaussianHead implements LatentHead {
 
     @Override
     public String reconstructionText() {
-        return "decoder(posterior mean mu(x))";
+        return flow == null ? "decoder(posterior mean mu(x))" : "decoder(flow(mu(x))): the base posterior's mean through the flow";
     }
 
     @Override

@@ -121,7 +121,7 @@ class V2ValidationTest {
                 "field 'graphs' has no 'prior_sample' graph, which prior type graphs needs (prior_sample and prior_log_prob)");
         refused(b, s -> s.replace("\"encoder\" :", "\"critic\" :"),
                 "field 'graphs' has an unknown graph 'critic'; expected one of [encoder, decoder, quantizer, discriminator,"
-                        + " top_down, prior_sample, prior_log_prob]");
+                        + " top_down, posterior_flow, prior_sample, prior_log_prob]");
     }
 
     @Test
@@ -134,6 +134,20 @@ class V2ValidationTest {
                 + " \"float32\", \"shape\" : [ -1, 2 ], \"role\" : \"codebook\" } ] },\n    \"encoder\" :";
         refused(b, s -> m.replaceFirst("\"encoder\" :", java.util.regex.Matcher.quoteReplacement(q)), "field 'graphs.quantizer': a quantizer needs a latent of kind codes,"
                 + " the latent is gaussian");
+    }
+
+    @Test
+    void aPosteriorFlowNeedsTheEncodersContext() throws IOException {
+        Path b = gaussian();
+        String m = Files.readString(b.resolve("manifest.json"));
+        String f = "\"posterior_flow\" : { \"file\" : \"encoder.onnx\", \"sha256\" : \"" + dev.vaeforge.runtime.io.Hashing.sha256(
+                b.resolve("encoder.onnx")) + "\", \"inputs\" : [ { \"name\" : \"z0\", \"dtype\" : \"float32\", \"shape\" :"
+                + " [ -1, 2 ], \"role\" : \"latent-base\" }, { \"name\" : \"context\", \"dtype\" : \"float32\", \"shape\" :"
+                + " [ -1, 3 ], \"role\" : \"posterior-context\" } ], \"outputs\" : [ { \"name\" : \"z\", \"dtype\" :"
+                + " \"float32\", \"shape\" : [ -1, 2 ], \"role\" : \"latent\" }, { \"name\" : \"log_det\", \"dtype\" :"
+                + " \"float32\", \"shape\" : [ -1 ], \"role\" : \"log-det\" } ] },\n    \"encoder\" :";
+        refused(b, s -> m.replaceFirst("\"encoder\" :", java.util.regex.Matcher.quoteReplacement(f)),
+                "field 'graphs.encoder.outputs' has no tensor with role 'posterior-context'");
     }
 
     private Path gaussian() {

@@ -84,12 +84,22 @@ public final class BetaVaeFamily implements Family<BetaVaeConfig> {
     }
 
     @Override
+    public boolean flowPosterior() {
+        return true;
+    }
+
+    @Override
     public BetaVaeConfig configure(Architecture architecture, ParameterValues v, FamilyContext context) {
         check(v);
         if (architecture.prior().learned() && v.given("free-bits") && v.number("free-bits") > 0) {
             throw VaeforgeException.badParameter("free-bits does not apply to prior " + architecture.prior().kind()
                     + ": it floors the KL of each latent dimension, and against a learned prior the KL does not split "
                     + "over dimensions; leave free bits out or use the standard normal", "free-bits", "prior");
+        }
+        if (architecture.posterior().flow() && v.given("free-bits") && v.number("free-bits") > 0) {
+            throw VaeforgeException.badParameter("free-bits does not apply to posterior " + architecture.posterior().kind()
+                    + ": it floors the KL of each latent dimension, and under a flow posterior the KL does not split "
+                    + "over dimensions; leave free bits out or use --posterior gaussian", "free-bits", "posterior");
         }
         Span span = Parameters.span(v, "kl-span");
         Span whole = Span.ofEpochs(context.epochs());

@@ -48,7 +48,7 @@ public final class BetaVaeLoss implements Objective {
         NDArray meanPerDim = k.perDimension().mean(new int[] {0});
         NDArray klTerm = config.freeBits() > 0 ? Scalars.maximum(meanPerDim, config.freeBits()).sum() : kl;
         NDArray reconMean = recon.mean();
-        return LossTerms.gaussian(reconMean.add(Scalars.mul(klTerm, beta)), reconMean, kl, meanPerDim);
+        return k.terms(reconMean.add(Scalars.mul(klTerm, beta)), reconMean, kl, meanPerDim);
     }
 
     @Override

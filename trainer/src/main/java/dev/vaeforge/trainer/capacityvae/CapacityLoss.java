@@ -40,7 +40,7 @@ public final class CapacityLoss implements Objective {
         PriorTerms.Kl k = PriorTerms.kl(outputs);
         NDArray kl = k.perImage().mean();
         NDArray term = Scalars.mul(kl.sub((float) capacity).abs(), config.gamma());
-        return LossTerms.gaussian(recon.add(term), recon, kl, k.perDimension().mean(new int[] {0}));
+        return k.terms(recon.add(term), recon, kl, k.perDimension().mean(new int[] {0}));
     }
 
     @Override

@@ -57,6 +57,11 @@ public final class CapacityVaeFamily implements Family<CapacityVaeConfig> {
     }
 
     @Override
+    public boolean flowPosterior() {
+        return true;
+    }
+
+    @Override
     public CapacityVaeConfig configure(Architecture architecture, ParameterValues v, FamilyContext context) {
         check(v);
         Span span = Parameters.span(v, "capacity-span");

@@ -2,6 +2,7 @@ package dev.vaeforge.trainer.family;
 
 import dev.vaeforge.runtime.data.ImageShape;
 import dev.vaeforge.trainer.model.Likelihood;
+import dev.vaeforge.trainer.posterior.PosteriorSpec;
 import dev.vaeforge.trainer.prior.PriorSpec;
 import java.util.List;
 
@@ -19,9 +20,17 @@ import java.util.List;
  *     unused for bernoulli)
  * @param prior the prior p(z) of a Gaussian latent: the standard normal unless given, or a learned one
  *     ({@link PriorSpec}); written to config.json only when learned
+ * @param posterior the approximate posterior q(z|x) of a Gaussian latent: the diagonal Gaussian unless
+ *     given, or a flow on top of it ({@link PosteriorSpec}); written to config.json only when a flow
  */
 public record Architecture(int channels, int imageSize, int latentDim, List<Integer> widths, Likelihood likelihood,
-                           double gaussianSigma, PriorSpec prior) {
+                           double gaussianSigma, PriorSpec prior, PosteriorSpec posterior) {
+
+    /** With the diagonal Gaussian posterior. */
+    public Architecture(int channels, int imageSize, int latentDim, List<Integer> widths, Likelihood likelihood,
+                        double gaussianSigma, PriorSpec prior) {
+        this(channels, imageSize, latentDim, widths, likelihood, gaussianSigma, prior, PosteriorSpec.GAUSSIAN);
+    }
 
     /** With the standard-normal prior. */
     public Architecture(int channels, int imageSize, int latentDim, List<Integer> widths, Likelihood likelihood,
@@ -64,16 +73,24 @@ public record Architecture(int channels, int imageSize, int latentDim, List<Inte
         if (prior == null) {
             prior = PriorSpec.STANDARD;
         }
+        if (posterior == null) {
+            posterior = PosteriorSpec.GAUSSIAN;
+        }
     }
 
     /** The same architecture with another prior. */
     public Architecture withPrior(PriorSpec p) {
-        return new Architecture(channels, imageSize, latentDim, widths, likelihood, gaussianSigma, p);
+        return new Architecture(channels, imageSize, latentDim, widths, likelihood, gaussianSigma, p, posterior);
+    }
+
+    /** The same architecture with another posterior. */
+    public Architecture withPosterior(PosteriorSpec q) {
+        return new Architecture(channels, imageSize, latentDim, widths, likelihood, gaussianSigma, prior, q);
     }
 
     /** The same architecture with another latent dimension. */
     public Architecture withLatentDim(int d) {
-        return new Architecture(channels, imageSize, d, widths, likelihood, gaussianSigma, prior);
+        return new Architecture(channels, imageSize, d, widths, likelihood, gaussianSigma, prior, posterior);
     }
 
     public ImageShape imageShape() {

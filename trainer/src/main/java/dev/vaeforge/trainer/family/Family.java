@@ -96,6 +96,41 @@ public interface Family<C extends ModelConfig> {
         }
     }
 
+    /**
+     * Whether the family takes a flow posterior ({@link Architecture#posterior()}): a Gaussian latent with
+     * one posterior draw per image whose objective takes its KL from {@code PriorTerms}. False for the
+     * others, which refuse one.
+     */
+    default boolean flowPosterior() {
+        return false;
+    }
+
+    /**
+     * Refuses a flow posterior for a family without one, and together with a learned prior, naming what is
+     * allowed.
+     *
+     * @throws VaeforgeException {@link VaeforgeException#badParameter} naming "posterior" (and "prior")
+     */
+    default void checkPosterior(dev.vaeforge.trainer.posterior.PosteriorSpec posterior,
+                                dev.vaeforge.trainer.prior.PriorSpec prior) {
+        if (!posterior.flow()) {
+            return;
+        }
+        if (!flowPosterior()) {
+            throw VaeforgeException.badParameter("posterior " + posterior.kind() + " applies to the families with a "
+                    + "Gaussian latent and one posterior draw per image (" + String.join(", ",
+                    FamilyRegistry.withFlowPosteriors()) + "), not to model " + id() + "; use --posterior gaussian",
+                    "posterior");
+        }
+        if (prior.learned()) {
+            throw VaeforgeException.badParameter("posterior " + posterior.kind() + " does not combine with prior "
+                    + prior.kind() + (prior.vamp() ? ": that prior's components are the posteriors of its pseudo-inputs, "
+                    + "whose density under a flow needs the flow's inverse at every latent"
+                    : ": a flow posterior and a flow prior in one model are not supported yet")
+                    + "; use --prior standard with it", "posterior", "prior");
+        }
+    }
+
     /** A new, uninitialised block. */
     Block newBlock(C config);
 

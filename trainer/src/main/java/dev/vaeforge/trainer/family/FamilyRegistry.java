@@ -46,6 +46,11 @@ public final class FamilyRegistry {
         return ALL.stream().filter(Family::learnedPrior).map(Family::id).toList();
     }
 
+    /** The ids of the families that take a flow posterior ({@link Family#flowPosterior()}). */
+    public static List<String> withFlowPosteriors() {
+        return ALL.stream().filter(Family::flowPosterior).map(Family::id).toList();
+    }
+
     /**
      * The family with this id.
      *

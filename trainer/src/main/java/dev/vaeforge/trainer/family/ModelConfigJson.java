@@ -51,6 +51,9 @@ public final class ModelConfigJson {
                         if (ac.getName().equals("prior") && !a.prior().learned()) {
                             continue; // runs before learned priors had none, and read back as standard
                         }
+                        if (ac.getName().equals("posterior") && !a.posterior().flow()) {
+                            continue; // likewise: runs before flow posteriors read back as Gaussian
+                        }
                         provider.defaultSerializeField(ac.getName(), read(ac, a), gen);
                     }
                 } else {

@@ -1,6 +1,7 @@
 package dev.vaeforge.trainer.prior;
 
 import ai.djl.ndarray.NDArray;
+import dev.vaeforge.trainer.loss.LossTerms;
 import dev.vaeforge.trainer.nn.Scalars;
 
 /**
@@ -26,17 +27,25 @@ public final class PriorTerms {
     public static Kl kl(ai.djl.ndarray.NDList outputs) {
         NDArray mu = outputs.get(1);
         NDArray logvar = outputs.get(2);
+        if (flowOutputs(outputs)) {
+            // a flow posterior [logits, mu, logvar, z_K, log q_K(z_K|x), log det]: the Monte-Carlo KL
+            // log q_K(z_K|x) - log N(z_K; 0, I) at the draw; per dimension, the base Gaussian's closed form
+            NDArray zK = outputs.get(3);
+            NDArray logp = gaussianLogDensity(zK, zK.zerosLike(), zK.zerosLike()).sum(new int[] {1});
+            return new Kl(outputs.get(4).sub(logp), standardKlPerDimension(mu, logvar), outputs.get(5));
+        }
         if (outputs.size() == 5) {
+            // a flow prior [logits, mu, logvar, z, log p(z) per dimension]
             return flowKl(outputs.get(3), mu, logvar, outputs.get(4));
         }
         if (outputs.size() < 6) {
             NDArray perDim = standardKlPerDimension(mu, logvar);
-            return new Kl(perDim.sum(new int[] {1}), perDim);
+            return new Kl(perDim.sum(new int[] {1}), perDim, null);
         }
         NDArray z = outputs.get(3);
         NDArray logq = gaussianLogDensity(z, mu, logvar);
         NDArray c = componentLogDensities(z, outputs.get(4), outputs.get(5));
-        return new Kl(logq.sum(new int[] {1}).sub(mixtureLogDensity(c)), logq.sub(marginalLogDensities(c)));
+        return new Kl(logq.sum(new int[] {1}).sub(mixtureLogDensity(c)), logq.sub(marginalLogDensities(c)), null);
     }
 
     /**
@@ -47,12 +56,36 @@ public final class PriorTerms {
      */
     public static Kl flowKl(NDArray z, NDArray mu, NDArray logvar, NDArray logPrior) {
         NDArray perDim = gaussianLogDensity(z, mu, logvar).sub(logPrior);
-        return new Kl(perDim.sum(new int[] {1}), perDim);
+        return new Kl(perDim.sum(new int[] {1}), perDim, null);
     }
 
-    /** An ELBO's KL term per image and its per-dimension diagnostic. */
-    public record Kl(NDArray perImage, NDArray perDimension) {
+    /** Whether a block output is a flow posterior's: six arrays, the fifth log q_K per image [N]. */
+    public static boolean flowOutputs(ai.djl.ndarray.NDList outputs) {
+        return outputs.size() == 6 && outputs.get(4).getShape().dimension() == 1;
     }
+
+    /**
+     * An ELBO's KL term per image and its per-dimension diagnostic; with a flow posterior also the flow's
+     * log-determinant per image (null otherwise).
+     */
+    public record Kl(NDArray perImage, NDArray perDimension, NDArray logDet) {
+        /**
+         * A VAE's loss terms ({@link LossTerms#gaussian}), with the batch-mean log-determinant as the
+         * term {@value #LOG_DET} where the posterior is a flow.
+         */
+        public LossTerms terms(NDArray total, NDArray reconstruction, NDArray kl, NDArray klPerDim) {
+            LossTerms t = LossTerms.gaussian(total, reconstruction, kl, klPerDim);
+            if (logDet == null) {
+                return t;
+            }
+            java.util.Map<String, NDArray> terms = new java.util.LinkedHashMap<>(t.terms());
+            terms.put(LOG_DET, logDet.mean());
+            return new LossTerms(t.total(), terms, t.tensors(), t.networks());
+        }
+    }
+
+    /** The loss term of a flow posterior's mean log-determinant sum_k log |det df_k/dz_{k-1}| (nats). */
+    public static final String LOG_DET = "logDet";
 
     /** KL(N(mu, exp(logvar)) || N(0, I)) per image and dimension [N, D]. */
     public static NDArray standardKlPerDimension(NDArray mu, NDArray logvar) {

@@ -56,7 +56,8 @@ public final class RunWriter {
         Files.createDirectories(dir);
         CheckpointStore store = new CheckpointStore(dir, info.config().keepCheckpoints());
         MetricsLog log = MetricsLog.create(dir, dev.vaeforge.trainer.prior.PriorMetrics.columns(info.config().model(),
-                FamilyRegistry.of(info.config().model()).metricColumns(info.config().model())));
+                dev.vaeforge.trainer.posterior.FlowMetrics.columns(info.config().model(),
+                FamilyRegistry.of(info.config().model()).metricColumns(info.config().model()))));
         AtomicFiles.writeString(dir.resolve(RunLayout.CONFIG), Json.write(info));
         return new RunWriter(dir, info, log, store);
     }

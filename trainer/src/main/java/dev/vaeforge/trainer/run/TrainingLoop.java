@@ -133,8 +133,9 @@ final class TrainingLoop {
             EpochMetrics base = new EpochMetrics(epoch, globalStep, totals.meanTotal(), totals.meanRecon(),
                     totals.meanKl(), te.meanTotal(), te.meanRecon(), te.meanKl(), totals.images() / epochTrainSeconds,
                     epochTrainSeconds + evalSeconds).with(totals.schedule(), te.meanKlPerDim());
-            EpochMetrics m = dev.vaeforge.trainer.prior.PriorMetrics.with(FamilyRegistry.of(config.model())
-                    .epochMetrics(config.model(), base, totals, te), config.model(), session.model().getBlock());
+            EpochMetrics m = dev.vaeforge.trainer.prior.PriorMetrics.with(dev.vaeforge.trainer.posterior.FlowMetrics.with(
+                    config.model(), FamilyRegistry.of(config.model()).epochMetrics(config.model(), base, totals, te), totals, te),
+                    config.model(), session.model().getBlock());
             metrics.add(m);
             trainSecondsDone += epochTrainSeconds;
             trainImagesDone += totals.images();

@@ -14,7 +14,11 @@ import dev.vaeforge.trainer.nn.ConvDecoder;
 import dev.vaeforge.trainer.nn.ConvEncoder;
 import dev.vaeforge.trainer.family.Architecture;
 import dev.vaeforge.trainer.prior.CouplingFlow;
+import dev.vaeforge.trainer.posterior.PosteriorFlow;
+import dev.vaeforge.trainer.posterior.PosteriorSpec;
 import dev.vaeforge.trainer.prior.PriorSpec;
+import dev.vaeforge.trainer.prior.PriorTerms;
+import ai.djl.nn.core.Linear;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.NormalInitializer;
 
@@ -37,6 +41,12 @@ import ai.djl.training.initializer.NormalInitializer;
  * child "prior_flow" and appends log p(z) per dimension [N, D] of the posterior draw(s) to the outputs:
  * [logits, mu, logvar, z, logPrior] (with K draws [logits, mu, logvar, z, eps, logPrior], logPrior
  * [K*N, D]). Summed over dimensions it is the flow's log-density; {@code PriorTerms} reads it.
+ *
+ * <p>With a flow posterior ({@link PosteriorSpec} planar or iaf) the block holds a linear {@code context}
+ * head on the encoder's features and the {@link PosteriorFlow}; it draws z_0 ~ q_0(z|x) in training and
+ * inference alike and returns [logits, mu, logvar, z_K, log q_K(z_K|x) [N], log det [N]], the logits
+ * decoded from z_K in training and from flow(mu) (the posterior mean's image under the flow) in
+ * inference.
  */
 public final class ConvVae extends AbstractBlock implements dev.vaeforge.trainer.prior.PriorMetrics.LearnedPriorBlock {
     private static final byte VERSION = 1;
@@ -48,7 +58,10 @@ public final class ConvVae extends AbstractBlock implements dev.vaeforge.trainer
     /** The VampPrior's pseudo-inputs before the sigmoid [K, C, H, W]; null for the standard-normal prior. */
     private final Parameter pseudoInputs;
     /** The flow prior's f; null for the other priors. */
-    private final CouplingFlow flow;
+    private final CouplingFlow priorFlow;
+    /** The flow posterior's context head and flow; null for the diagonal Gaussian. */
+    private final Linear contextHead;
+    private final PosteriorFlow flow;
 
     /** The plain VAE's block around an architecture (beta-vae and capacity-vae use it too). */
     public ConvVae(Architecture architecture) {
@@ -77,13 +90,35 @@ public final class ConvVae extends AbstractBlock implements dev.vaeforge.trainer
         this.pseudoInputs = prior.vamp() ? addParameter(Parameter.builder().setName("pseudo_inputs")
                 .setType(Parameter.Type.WEIGHT).optShape(new Shape(prior.components(), config.channels(),
                         config.imageSize(), config.imageSize())).optInitializer(new NormalInitializer(1f)).build()) : null;
-        this.flow = prior.flow() ? addChildBlock("prior_flow",
+        this.priorFlow = prior.flow() ? addChildBlock("prior_flow",
                 new CouplingFlow(config.latentDim(), prior.flowSteps(), prior.flowHidden())) : null;
+        PosteriorSpec posterior = config.architecture().posterior();
+        if (posterior.flow()) {
+            if (samples > 0 || prior.learned()) {
+                throw new IllegalArgumentException("a flow posterior takes one draw per image and the standard prior");
+            }
+            this.flow = PosteriorFlow.of(posterior, config.latentDim());
+            this.contextHead = addChildBlock("context", Linear.builder().setUnits(flow.contextDim()).build());
+            addChildBlock("flow", flow);
+        } else {
+            this.flow = null;
+            this.contextHead = null;
+        }
+    }
+
+    /** The flow posterior, or null for the diagonal Gaussian. */
+    public PosteriorFlow flow() {
+        return flow;
+    }
+
+    /** The flow's context head on the encoder body's features, or null. */
+    public Linear contextHead() {
+        return contextHead;
     }
 
     /** Whether the block carries a learned prior (and appends what its KL needs to the outputs). */
     public boolean learnedPrior() {
-        return pseudoInputs != null || flow != null;
+        return pseudoInputs != null || priorFlow != null;
     }
 
     /** The VampPrior's block: pseudo-inputs whose posteriors are the mixture's components. */
@@ -93,14 +128,14 @@ public final class ConvVae extends AbstractBlock implements dev.vaeforge.trainer
 
     /** The flow prior's f, or null. */
     public CouplingFlow priorFlow() {
-        return flow;
+        return priorFlow;
     }
 
     /** ||lambda||_2 over the learned prior's own parameters (pseudo-inputs or flow), NaN for N(0, I). */
     @Override
     public double priorParameterNorm() {
-        if (flow != null) {
-            return flow.parameterNorm();
+        if (priorFlow != null) {
+            return priorFlow.parameterNorm();
         }
         if (pseudoInputs != null && pseudoInputs.isInitialized()) {
             return Math.sqrt(pseudoInputs.getArray().square().sum().toType(DataType.FLOAT64, false).getDouble());
@@ -160,8 +195,8 @@ public final class ConvVae extends AbstractBlock implements dev.vaeforge.trainer
      * prior the model is trained on).
      */
     public NDArray decodePriorDraws(NDArray eps) {
-        if (flow != null) {
-            return decodeImages(flow.inverse(new ParameterStore(eps.getManager(), false), eps, false, null));
+        if (priorFlow != null) {
+            return decodeImages(priorFlow.inverse(new ParameterStore(eps.getManager(), false), eps, false, null));
         }
         if (pseudoInputs == null) {
             return decodeImages(eps);
@@ -183,6 +218,9 @@ public final class ConvVae extends AbstractBlock implements dev.vaeforge.trainer
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        if (flow != null) {
+            return forwardFlow(ps, inputs, training, params);
+        }
         NDList stats = encoder.forward(ps, inputs, training, params);
         NDArray mu = stats.get(0);
         NDArray logvar = stats.get(1);
@@ -196,8 +234,8 @@ public final class ConvVae extends AbstractBlock implements dev.vaeforge.trainer
             if (pseudoInputs != null) {
                 out.addAll(priorComponents(ps, mu.getManager(), training, params));
             }
-            if (flow != null) {
-                out.add(flow.logDensityPerDimension(ps, z, training, params));
+            if (priorFlow != null) {
+                out.add(priorFlow.logDensityPerDimension(ps, z, training, params));
             }
             return out;
         }
@@ -216,18 +254,37 @@ public final class ConvVae extends AbstractBlock implements dev.vaeforge.trainer
             out.addAll(priorComponents(ps, mu.getManager(), training, params));
             return out;
         }
-        if (flow != null) {
-            return new NDList(logits, mu, logvar, draw, flow.logDensityPerDimension(ps, draw, training, params));
+        if (priorFlow != null) {
+            return new NDList(logits, mu, logvar, draw, priorFlow.logDensityPerDimension(ps, draw, training, params));
         }
         return new NDList(logits, mu, logvar);
+    }
+
+    private NDList forwardFlow(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDList h = encoder.body().forward(ps, inputs, training, params);
+        NDArray mu = encoder.muHead().forward(ps, h, training, params).singletonOrThrow();
+        NDArray logvar = encoder.logvarHead().forward(ps, h, training, params).singletonOrThrow();
+        NDArray context = contextHead.forward(ps, h, training, params).singletonOrThrow();
+        NDArray eps = mu.getManager().randomNormal(mu.getShape());
+        NDArray z0 = mu.add(Scalars.mul(logvar, 0.5).exp().mul(eps));
+        NDList f = flow.forward(ps, new NDList(z0, context), training, params);
+        NDArray logq = PriorTerms.gaussianLogDensity(z0, mu, logvar).sum(new int[] {1}).sub(f.get(1));
+        NDArray decoded = training ? f.get(0) : flow.forward(ps, new NDList(mu, context), false, params).get(0);
+        NDArray logits = decoder.forward(ps, new NDList(decoded), training, params).singletonOrThrow();
+        return new NDList(logits, mu, logvar, f.get(0), logq, f.get(1));
     }
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         encoder.initialize(manager, dataType, inputShapes);
         decoder.initialize(manager, dataType, new Shape(inputShapes[0].get(0), config.latentDim()));
+        if (priorFlow != null) {
+            priorFlow.initialize(manager, dataType, new Shape(inputShapes[0].get(0), config.latentDim()));
+        }
         if (flow != null) {
-            flow.initialize(manager, dataType, new Shape(inputShapes[0].get(0), config.latentDim()));
+            long n = inputShapes[0].get(0);
+            contextHead.initialize(manager, dataType, encoder.body().getOutputShapes(inputShapes));
+            flow.initialize(manager, dataType, new Shape(n, config.latentDim()), new Shape(n, flow.contextDim()));
         }
     }
 
@@ -235,8 +292,11 @@ public final class ConvVae extends AbstractBlock implements dev.vaeforge.trainer
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         long n = inputShapes[0].get(0);
         Shape latent = new Shape(n, config.latentDim());
-        Shape components = pseudoInputs == null ? null : new Shape(pseudoInputs.getShape().get(0), config.latentDim());
         if (flow != null) {
+            return new Shape[] {inputShape(n), latent, latent, latent, new Shape(n), new Shape(n)};
+        }
+        Shape components = pseudoInputs == null ? null : new Shape(pseudoInputs.getShape().get(0), config.latentDim());
+        if (priorFlow != null) {
             Shape draws = new Shape((samples > 0 ? samples : 1) * n, config.latentDim());
             return samples > 0 ? new Shape[] {inputShape(samples * n), latent, latent, draws, draws, draws}
                     : new Shape[] {inputShape(n), latent, latent, latent, latent};

@@ -31,6 +31,11 @@ public final class VaeFamily implements Family<VaeConfig> {
     }
 
     @Override
+    public boolean flowPosterior() {
+        return true;
+    }
+
+    @Override
     public VaeConfig configure(Architecture architecture, ParameterValues values, FamilyContext context) {
         return new VaeConfig(architecture);
     }

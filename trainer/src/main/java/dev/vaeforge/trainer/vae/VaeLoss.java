@@ -43,7 +43,7 @@ public final class VaeLoss implements Objective {
     public LossTerms compute(NDArray x, NDList outputs) {
         NDArray recon = reconstructionPerImage(x, outputs.get(0));
         PriorTerms.Kl kl = PriorTerms.kl(outputs);
-        return LossTerms.gaussian(recon.add(kl.perImage()).mean(), recon.mean(), kl.perImage().mean(),
+        return kl.terms(recon.add(kl.perImage()).mean(), recon.mean(), kl.perImage().mean(),
                 kl.perDimension().mean(new int[] {0}));
     }
 
