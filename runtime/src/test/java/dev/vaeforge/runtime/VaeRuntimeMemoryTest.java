@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * or the heap (used after GC) beyond a small slack. Measured in a child JVM whose heap is fixed and
  * pre-touched ({@code -Xms=-Xmx, -XX:+AlwaysPreTouch}), so the resident set can only grow through
  * native allocations. Each call moves about 20 KB through ONNX Runtime (64 images in, mu/logvar and
- * 64 images out); {@link #aLeakWouldBeCaught} shows that leaving one input tensor per call unclosed
+ * 64 images out); {@link #aLeakWouldBeCaught} shows that leaving one 16 KB tensor per call unclosed
  * is far above the slack.
  */
 class VaeRuntimeMemoryTest {
@@ -62,7 +62,7 @@ class VaeRuntimeMemoryTest {
         TinyBundles.write(tmp.resolve("b"));
         Path out = tmp.resolve("out.txt");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms96m", "-Xmx96m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC", "-Dvaeforge.threads=1",
+                "-Xms96m", "-Xmx96m", "-XX:MaxDirectMemorySize=1g", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC", "-Dvaeforge.threads=1",
                 VaeRuntimeMemoryTest.class.getName(), tmp.resolve("b").toString(), Boolean.toString(leak)));
         // the class path goes in CLASSPATH, not -cp: ONNX Runtime 1.29 crashes (SIGSEGV in OrtEnvironment's
         // init) when the JVM's command line is longer than about 4 KB
@@ -90,6 +90,10 @@ class VaeRuntimeMemoryTest {
             x[i] = r.nextFloat();
         }
         List<OnnxTensor> leaked = new ArrayList<>();
+        // the deliberate leak: one unclosed 16 KB tensor per call, about 160 MB over the calls, five times
+        // the test's threshold (a 4 KB tensor grew the resident set by only 31 MB on a loaded machine, at the
+        // threshold's edge); its direct buffers need more than the default limit (= -Xmx)
+        float[] leakedValues = new float[4 * x.length];
         try (VaeRuntime rt = VaeRuntime.open(Path.of(args[0]), Device.CPU, n)) {
             for (int i = 0; i < 16_000; i++) {
                 // warm up: the JIT's compiled code, malloc arenas and ORT's arena grow for the first calls
@@ -103,7 +107,8 @@ class VaeRuntimeMemoryTest {
             for (int i = 0; i < CALLS; i++) {
                 sum += rt.reconstruct(x, n)[i % x.length];
                 if (leak) {
-                    leaked.add(OnnxTensor.createTensor(Sessions.environment(), FloatBuffer.wrap(x), new long[] {x.length}));
+                    leaked.add(OnnxTensor.createTensor(Sessions.environment(), FloatBuffer.wrap(leakedValues),
+                            new long[] {leakedValues.length}));
                 }
             }
             long rss1 = rssKb();
