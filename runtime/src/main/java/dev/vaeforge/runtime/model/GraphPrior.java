@@ -85,10 +85,7 @@ public final class GraphPrior implements Prior {
 
     @Override
     public double[] logDensity(float[] z, int n) {
-        if (z.length != (long) n * size) {
-            throw new IllegalArgumentException(n + " latents of " + size + " values need " + (long) n * size
-                    + " values, got " + z.length);
-        }
+        Prior.checkLatents(z, n, size);
         double[] out = new double[n];
         Chunks.forEach(n, maxBatch, (from, b) -> {
             Map<String, Tensor> in = Map.of(latent.name(), Tensor.of(Chunks.slice(z, from, b, size), b, size));

@@ -95,10 +95,7 @@ public final class MixturePrior implements Prior {
     /** logsumexp_k log N(z; mu_k, sigma_k^2) - log K, per latent, in parallel over latents. */
     @Override
     public double[] logDensity(float[] z, int n) {
-        if (z.length != (long) n * size) {
-            throw new IllegalArgumentException(n + " latents of " + size + " values need " + (long) n * size
-                    + " values, got " + z.length);
-        }
+        Prior.checkLatents(z, n, size);
         double[] out = new double[n];
         double logK = Math.log(components);
         IntStream.range(0, n).parallel().forEach(i -> {

@@ -73,4 +73,12 @@ public interface Prior {
             }
         }
     }
+
+    /** For {@link #logDensity}: {@code z} holds {@code n} latents of {@code size} values, else an IllegalArgumentException. */
+    static void checkLatents(float[] z, int n, int size) {
+        if (z.length != (long) n * size) {
+            throw new IllegalArgumentException(n + " latents of " + size + " values need " + (long) n * size
+                    + " values, got " + z.length);
+        }
+    }
 }

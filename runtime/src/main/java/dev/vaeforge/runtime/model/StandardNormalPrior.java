@@ -56,10 +56,7 @@ public record StandardNormalPrior(int size) implements Prior {
     /** log N(z; 0, I) = -0.5 sum (z^2 + log 2 pi). */
     @Override
     public double[] logDensity(float[] z, int n) {
-        if (z.length != (long) n * size) {
-            throw new IllegalArgumentException(n + " latents of " + size + " values need " + (long) n * size
-                    + " values, got " + z.length);
-        }
+        Prior.checkLatents(z, n, size);
         double c = size * Math.log(2 * Math.PI);
         double[] out = new double[n];
         for (int i = 0; i < n; i++) {

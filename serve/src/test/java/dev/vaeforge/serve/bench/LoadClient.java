@@ -236,14 +236,8 @@ public final class LoadClient {
         for (Thread th : threads) {
             th.join();
         }
-        int n = Arrays.stream(counts).sum();
-        long[] all = new long[n];
-        int at = 0;
-        for (int t = 0; t < c; t++) {
-            System.arraycopy(lat.get(t), 0, all, at, counts[t]);
-            at += counts[t];
-        }
-        Arrays.sort(all);
+        long[] all = ServeBench.sortedLatencies(lat, counts);
+        int n = all.length;
         System.out.printf(Locale.ROOT, "CELL %d %d %.6f %.4f %.4f %d %.6f%n", c, n, wall / 1e9, ServeBench.pct(all, 0.5),
                 ServeBench.pct(all, 0.99), errors.get(), cpu / 1e9);
         System.out.flush();

@@ -309,14 +309,8 @@ public final class ServeBench {
         for (Thread th : threads) {
             th.join();
         }
-        int n = Arrays.stream(counts).sum();
-        long[] all = new long[n];
-        int at = 0;
-        for (int t = 0; t < c; t++) {
-            System.arraycopy(lat.get(t), 0, all, at, counts[t]);
-            at += counts[t];
-        }
-        Arrays.sort(all);
+        long[] all = sortedLatencies(lat, counts);
+        int n = all.length;
         Cell cell = new Cell("in-process", c, n / (wall / 1e9), pct(all, 0.50), pct(all, 0.99), cpu / (double) wall, Double.NaN,
                 0, Map.of());
         System.err.printf(Locale.ROOT, "in-process c=%d: %.0f req/s, p50 %.2f ms, p99 %.2f ms%n", c, cell.rps, cell.p50, cell.p99);
@@ -345,6 +339,18 @@ public final class ServeBench {
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         return new double[] {calls * 32 / wall, (os.getProcessCpuTime() - cpu0) / 1e6 / (calls * 32)};
+    }
+
+    /** Every client thread's recorded latencies ({@code counts[t]} of {@code lat.get(t)}), merged and sorted. */
+    static long[] sortedLatencies(java.util.List<long[]> lat, int[] counts) {
+        long[] all = new long[Arrays.stream(counts).sum()];
+        int at = 0;
+        for (int t = 0; t < counts.length; t++) {
+            System.arraycopy(lat.get(t), 0, all, at, counts[t]);
+            at += counts[t];
+        }
+        Arrays.sort(all);
+        return all;
     }
 
     static double pct(long[] sorted, double q) {
