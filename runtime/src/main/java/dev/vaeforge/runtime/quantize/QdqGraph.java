@@ -19,7 +19,8 @@ import java.util.Set;
  * ConvTranspose, Gemm, MatMul) not kept in fp32 reads
  * <ul>
  * <li>its weight as DequantizeLinear(int8 W_q, per-output-channel scale, zero point 0, axis): symmetric,
- *     scale = max|W_c| / 127, W_q = round(W / scale) in [−127, 127];</li>
+ *     scale = max|W_c| / 63, W_q = round(W / scale) in [−63, 63] (7-bit values in int8, so that x86 int8
+ *     kernels without VNNI cannot saturate: see {@link #WEIGHT_MAX});</li>
  * <li>its bias as DequantizeLinear(int32 b_q, scale_x · scale_w[c], 0), the layout ONNX Runtime's int8
  *     kernels take their bias in;</li>
  * <li>its activation input through QuantizeLinear → DequantizeLinear with per-tensor uint8 parameters
@@ -42,7 +43,14 @@ public final class QdqGraph {
     static final Set<String> CONTROL_FLOW = Set.of("If", "Loop", "Scan");
     static final Set<String> ALREADY_QUANTISED = Set.of("QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul",
             "ConvInteger", "MatMulInteger", "DynamicQuantizeLinear", "QGemm", "MatMulIntegerToFloat");
-    static final int WEIGHT_MAX = 127;
+    /**
+     * Largest |int8 weight|. Not 127: on x86 without VNNI (AVX2, e.g. AMD Zen 1-3) ONNX Runtime's U8S8
+     * kernels add pairs of uint8 × int8 products in int16 ({@code vpmaddubsw}), which saturates at 32767;
+     * 2 · 255 · 127 = 64770 does, 2 · 255 · 63 = 32130 cannot. With full-range weights the same bundle gave
+     * results up to 0.2 off the fake-quantised function on an AVX2 host while matching it on a VNNI one
+     * ({@code QdqParityTest}); 7-bit weights make an int8 bundle compute one function on every x86 host.
+     */
+    static final int WEIGHT_MAX = 63;
 
     /**
      * What to quantise in one graph: the layers, the activation tensors that get Q/DQ and the tensor whose
@@ -277,7 +285,7 @@ public final class QdqGraph {
                 .addInput(t + "_q").addInput(scale).addInput(zp).addOutput(t + "_dq").build());
     }
 
-    /** Per-channel symmetric int8 scales of {@code w} along {@code axis}: max |w_c| / 127 (1 for an all-zero channel). */
+    /** Per-channel symmetric int8 scales of {@code w} along {@code axis}: max |w_c| / {@link #WEIGHT_MAX} (1 for an all-zero channel). */
     static float[] weightScales(float[] w, long[] dims, int axis) {
         int channels = (int) dims[axis];
         long inner = 1;
@@ -296,7 +304,7 @@ public final class QdqGraph {
         return s;
     }
 
-    /** round(w / scale_c), saturated to [−127, 127]. */
+    /** round(w / scale_c), saturated to [−WEIGHT_MAX, WEIGHT_MAX]. */
     static byte[] quantiseWeights(float[] w, long[] dims, int axis, float[] scales) {
         int channels = (int) dims[axis];
         long inner = 1;

@@ -337,7 +337,7 @@ public final class Quantizer {
         for (Map.Entry<GraphRole, byte[]> e : c.graphs().entrySet()) {
             graphs.put(e.getKey(), QUANTISED.contains(e.getKey()) ? stamp(e.getValue(), id) : e.getValue());
         }
-        Manifest.Quantization q = new Manifest.Quantization("int8", "int8 symmetric per output channel",
+        Manifest.Quantization q = new Manifest.Quantization("int8", "int8 symmetric per output channel, 7-bit range [-63, 63]",
                 "uint8 asymmetric per tensor", settings.method().id(),
                 settings.method() == CalibrationMethod.PERCENTILE ? settings.percentile() : null,
                 new Manifest.Quantization.Calibration(dataSpec, data.fingerprint(), settings.calibrationImages()),

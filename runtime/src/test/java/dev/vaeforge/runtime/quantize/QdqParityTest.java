@@ -149,7 +149,7 @@ class QdqParityTest {
             for (int j = 0; j < per; j++) {
                 max = Math.max(max, Math.abs(q[c * per + j]));
             }
-            assertEquals(127, max, "symmetric per-channel weights use the full range in channel " + c);
+            assertEquals(QdqGraph.WEIGHT_MAX, max, "symmetric per-channel weights use the full range in channel " + c);
         }
     }
 
@@ -184,12 +184,12 @@ class QdqParityTest {
         return f;
     }
 
-    /** Our own symmetric per-channel quantisation: round(w / s_c) in [-127, 127], times s_c. */
+    /** Our own symmetric per-channel quantisation: round(w / s_c) in [-63, 63] (7-bit weights), times s_c. */
     private static double[] weights(float[] w, float[] scales, int perChannel) {
         double[] out = new double[w.length];
         for (int i = 0; i < w.length; i++) {
             float s = scales[i / perChannel];
-            double q = Math.max(-127, Math.min(127, Math.rint(w[i] / s)));
+            double q = Math.max(-63, Math.min(63, Math.rint(w[i] / s)));
             out[i] = (float) (q * s);
         }
         return out;
