@@ -1,6 +1,10 @@
 package dev.vaeforge.runtime.disentangle;
 
 import java.util.HashMap;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import ml.dmlc.xgboost4j.java.XGBoostError;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +19,6 @@ import org.tribuo.classification.liblinear.LinearClassificationType;
 import org.tribuo.classification.sgd.linear.LinearSGDTrainer;
 import org.tribuo.classification.sgd.objectives.LogMulticlass;
 import org.tribuo.math.optimisers.AdaGrad;
-import org.tribuo.classification.xgboost.XGBoostClassificationTrainer;
-import org.tribuo.common.xgboost.XGBoostModel;
 import org.tribuo.datasource.ListDataSource;
 import org.tribuo.impl.ArrayExample;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
@@ -31,8 +33,9 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
  *       rank the middle classes of an ordinal factor from one feature, which explicitness needs;</li>
  *   <li>{@link #linearSvm}: L2-regularised squared-hinge linear SVM with C = 0.01 and balanced class
  *       weights (liblinear, exactly what scikit-learn's {@code LinearSVC(C=0.01, class_weight="balanced")} calls);</li>
- *   <li>{@link #boostedTrees}: gradient-boosted trees, 100 trees of depth 3, learning rate 0.1 (XGBoost;
- *       scikit-learn's {@code GradientBoostingClassifier} defaults), with feature importance = total gain.</li>
+ *   <li>{@link #boostedTrees}: gradient-boosted trees, 100 trees of depth 3, learning rate 0.1 (XGBoost,
+ *       called directly; scikit-learn's {@code GradientBoostingClassifier} defaults), with feature importance
+ *       = total gain.</li>
  * </ul>
  * Features are named z00, z01, ... and labels are the class numbers.
  */
@@ -48,6 +51,15 @@ final class Classifiers {
     /** A trained classifier: predicted class and, where it has them, class scores. */
     interface Trained {
         int predict(double[] x);
+
+        /** {@link #predict} of every row. */
+        default int[] predictAll(double[][] x) {
+            int[] out = new int[x.length];
+            for (int i = 0; i < x.length; i++) {
+                out[i] = predict(x[i]);
+            }
+            return out;
+        }
 
         /** Probability-like score of every class 0..classes-1 (the columns of a ROC curve). */
         double[] scores(double[] x, int classes);
@@ -121,24 +133,161 @@ final class Classifiers {
         return wrap(t.train(data(x, y)), x);
     }
 
-    /** Trained trees and each feature's importance (total gain, normalised to sum 1; all 0 when no split was made). */
-    record Boosted(Trained model, double[] importance) { }
+    /**
+     * Trained trees and each feature's importance (total gain, normalised to sum 1; all 0 when no split was
+     * made). Holds a native booster: close it, on the thread that trained it. XGBoost 1.6 keeps each
+     * booster's prediction cache in a thread-local map keyed by the booster's native address and a booster's
+     * destructor erases only the entry of the thread it runs on; a booster left to the JVM is freed on the
+     * finalizer thread, its entry stays behind in the training thread's map, and a later booster allocated
+     * at the same address inherits it and can fail its first update ("Check failed:
+     * !matrix.second.ref.expired()"; {@code BoostedTreesLifetimeTest}). So the trees are trained and used
+     * through xgboost4j directly, every matrix and booster freed explicitly, not through Tribuo's wrapper,
+     * whose boosters only the finalizer frees.
+     */
+    static final class Boosted implements Trained, AutoCloseable {
+        private final Booster booster;
+        private final int[] classes;
+        private final double[] importance;
 
+        private Boosted(Booster booster, int[] classes, double[] importance) {
+            this.booster = booster;
+            this.classes = classes;
+            this.importance = importance;
+        }
+
+        Trained model() {
+            return this;
+        }
+
+        double[] importance() {
+            return importance;
+        }
+
+        @Override
+        public int predict(double[] x) {
+            return predictAll(new double[][] {x})[0];
+        }
+
+        @Override
+        public int[] predictAll(double[][] x) {
+            float[][] p = probabilities(x);
+            int[] out = new int[x.length];
+            for (int i = 0; i < x.length; i++) {
+                int best = 0;
+                for (int c = 1; c < classes.length; c++) {
+                    best = p[i][c] > p[i][best] ? c : best;
+                }
+                out[i] = classes[best];
+            }
+            return out;
+        }
+
+        @Override
+        public double[] scores(double[] x, int classCount) {
+            float[] p = probabilities(new double[][] {x})[0];
+            double[] s = new double[classCount];
+            for (int c = 0; c < classes.length; c++) {
+                if (classes[c] >= 0 && classes[c] < classCount) {
+                    s[classes[c]] = p[c];
+                }
+            }
+            return s;
+        }
+
+        private float[][] probabilities(double[][] x) {
+            DMatrix m = null;
+            try {
+                m = matrix(x);
+                return booster.predict(m);
+            } catch (XGBoostError e) {
+                throw new IllegalStateException("XGBoost prediction failed: " + e.getMessage(), e);
+            } finally {
+                if (m != null) {
+                    m.dispose();
+                }
+            }
+        }
+
+        /** Frees the native booster; must run on the thread that trained it (see the class comment). */
+        @Override
+        public void close() {
+            booster.dispose();
+        }
+
+        /** The booster, for tests of its lifetime. */
+        Booster booster() {
+            return booster;
+        }
+    }
+
+    /**
+     * 100 trees of depth 3, learning rate 0.1, multi-class soft-max (XGBoost's {@code multi:softprob}), one
+     * thread, seeded; the parameters Tribuo's {@code XGBoostClassificationTrainer(100, 0.1, 0, 3, 1, 1, 1, 1,
+     * 0, 1, true, seed)} set, which this used before.
+     */
     static Boosted boostedTrees(double[][] x, int[] y, long seed) {
-        XGBoostClassificationTrainer t = new XGBoostClassificationTrainer(100, 0.1, 0, 3, 1, 1, 1, 1, 0, 1, true, seed);
-        XGBoostModel<Label> m = t.train(data(x, y));
-        Map<String, Double> gain = m.getFeatureImportance().get(0).getTotalGain();
+        int[] classes = java.util.Arrays.stream(y).distinct().sorted().toArray();
+        float[] labels = new float[y.length];
+        for (int i = 0; i < y.length; i++) {
+            labels[i] = java.util.Arrays.binarySearch(classes, y[i]);
+        }
+        Map<String, Object> p = new HashMap<>();
+        p.put("objective", "multi:softprob");
+        p.put("num_class", classes.length);
+        p.put("booster", "gbtree");
+        p.put("eta", 0.1);
+        p.put("gamma", 0.0);
+        p.put("max_depth", 3);
+        p.put("min_child_weight", 1.0);
+        p.put("subsample", 1.0);
+        p.put("colsample_bytree", 1.0);
+        p.put("lambda", 1.0);
+        p.put("alpha", 0.0);
+        p.put("nthread", 1);
+        p.put("seed", seed);
+        p.put("verbosity", 0);
+        DMatrix train = null;
+        Booster booster = null;
+        try {
+            train = matrix(x);
+            train.setLabel(labels);
+            booster = XGBoost.train(train, p, 100, Map.of(), null, null);
+            String[] names = names(x[0].length);
+            Map<String, Double> gain = booster.getScore(names, "total_gain");
+            double[] imp = new double[names.length];
+            double sum = 0;
+            for (int j = 0; j < names.length; j++) {
+                imp[j] = Math.abs(gain.getOrDefault(names[j], 0.0));
+                sum += imp[j];
+            }
+            for (int j = 0; j < names.length && sum > 0; j++) {
+                imp[j] /= sum;
+            }
+            Boosted b = new Boosted(booster, classes, imp);
+            booster = null;
+            return b;
+        } catch (XGBoostError e) {
+            throw new IllegalStateException("XGBoost training failed: " + e.getMessage(), e);
+        } finally {
+            if (booster != null) {
+                booster.dispose();
+            }
+            if (train != null) {
+                train.dispose();
+            }
+        }
+    }
+
+    /** Rows as a dense matrix; every value present (NaN would be XGBoost's "missing"). */
+    private static DMatrix matrix(double[][] x) throws XGBoostError {
         int d = x[0].length;
-        double[] imp = new double[d];
-        double sum = 0;
-        for (int j = 0; j < d; j++) {
-            imp[j] = Math.abs(gain.getOrDefault(name(j), 0.0));
-            sum += imp[j];
+        float[] data = new float[x.length * d];
+        for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < d; j++) {
+                data[i * d + j] = (float) x[i][j];
+            }
         }
-        for (int j = 0; j < d && sum > 0; j++) {
-            imp[j] /= sum;
-        }
-        return new Boosted(wrap(m, x), imp);
+        return new DMatrix(data, x.length, d, Float.NaN);
     }
 
     private static Map<Label, Float> balancedWeights(int[] y) {

@@ -265,12 +265,13 @@ public final class Scores {
                 accTest += 1;
                 continue;
             }
-            Classifiers.Boosted b = Classifiers.boostedTrees(train.codes(), y, seed + f);
-            for (int j = 0; j < d; j++) {
-                imp[j][f] = b.importance()[j];
+            try (Classifiers.Boosted b = Classifiers.boostedTrees(train.codes(), y, seed + f)) {
+                for (int j = 0; j < d; j++) {
+                    imp[j][f] = b.importance()[j];
+                }
+                accTrain += accuracy(b.model(), train.codes(), y);
+                accTest += accuracy(b.model(), test.codes(), test.factor(f));
             }
-            accTrain += accuracy(b.model(), train.codes(), y);
-            accTest += accuracy(b.model(), test.codes(), test.factor(f));
         }
         return new Dci(disentanglement(imp), completeness(imp), accTrain / k, accTest / k, imp);
     }
@@ -443,8 +444,9 @@ public final class Scores {
 
     private static double accuracy(Classifiers.Trained m, double[][] x, int[] y) {
         int right = 0;
+        int[] predicted = m.predictAll(x);
         for (int i = 0; i < x.length; i++) {
-            right += m.predict(x[i]) == y[i] ? 1 : 0;
+            right += predicted[i] == y[i] ? 1 : 0;
         }
         return (double) right / x.length;
     }
