@@ -114,8 +114,9 @@ public final class ServeBench {
         double on32ms = on32.server * 1000 / on32.rps;
         sb.append(String.format(Locale.ROOT, "load-independent view at c=32: server CPU per request off %.3f ms, on %.3f ms:"
                 + " %.2fx (the throughput ratio when both are CPU-bound on these cores)%n", off32ms, on32ms, off32ms / on32ms));
-        sb.append(String.format("%nCPU: %s, %d cores; Java %s; load average before %s, after %s%n", cpu(),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), load0, load1));
+        sb.append(String.format("%nCPU: %s, %d cores; Java %s; server --workers %d; load average before %s, after %s%n", cpu(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                Integer.getInteger("bench.workers", 1), load0, load1));
         System.out.print(sb);
     }
 
@@ -189,7 +190,9 @@ public final class ServeBench {
             return; // -Dbench.only=TEXT: only the rows the ratios need and those whose mode contains TEXT
         }
         VaeRuntime rt = VaeRuntime.open(bundle, Device.CPU, Math.max(maxBatch, 1));
-        ServerSettings s = ServerSettings.defaults(0).withBatching(maxBatch, delay).withLimits(4096, 60_000, 64L << 20);
+        // -Dbench.workers=N: batch workers per model and operation (--workers), the same for every row
+        ServerSettings s = ServerSettings.defaults(0).withBatching(maxBatch, delay).withLimits(4096, 60_000, 64L << 20)
+                .withWorkers(Integer.getInteger("bench.workers", 1));
         try (ModelServer server = ModelServer.start(Map.of("conv64", rt), s)) {
             ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx512m", "-XX:+UseSerialGC", LoadClient.class.getName(), Integer.toString(server.port()), body, client,
