@@ -112,5 +112,26 @@ final class QuantizeOptions {
                         + "ELBO change %+.3f of %.2f nats, max latent mean error %.4f%n",
                 g.passed() ? "passed" : (g.forced() ? "FAILED (forced)" : "FAILED"), g.images(), g.psnrVsFp32(),
                 g.thresholds().get("minPsnr"), g.ssimChange(), g.elboChange(), g.elboFp32(), g.maxLatentMeanError());
+        host(out, q, dev.vaeforge.runtime.quantize.Int8Host.current());
+    }
+
+    /** What this host's CPU means for an int8 bundle: its speed here, and whether full-range weights are exact. */
+    static void host(PrintWriter out, dev.vaeforge.runtime.bundle.Manifest.Quantization q,
+                     dev.vaeforge.runtime.quantize.Int8Host h) {
+        if (h.dotProduct() == null) {
+            return;
+        }
+        String cpu = h.cpu().isEmpty() ? "this CPU" : "this CPU (" + h.cpu() + ")";
+        if (h.dotProduct()) {
+            out.printf("host      %s has int8 dot products (%s), which ONNX Runtime's int8 kernels use%n", cpu,
+                    String.join(", ", h.found()));
+            return;
+        }
+        out.printf("host      %s has no int8 dot-product instructions (AVX-512 VNNI, AVX-VNNI, AMX): int8 runs no faster "
+                + "than fp32 here (0.84x measured on such a host); deploy int8 bundles on CPUs that have them%n", cpu);
+        if (!q.weights().contains("7-bit")) {
+            out.printf("warning   this bundle's weights use the full int8 range, which ONNX Runtime's int8 kernels can "
+                    + "saturate on this CPU (results off by up to 0.2): quantise the fp32 bundle again with this version%n");
+        }
     }
 }

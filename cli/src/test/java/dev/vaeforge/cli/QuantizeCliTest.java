@@ -55,4 +55,32 @@ class QuantizeCliTest {
         assertTrue(gate.exitCode() != 0 && gate.err().contains("fail the quality gate"), gate::toString);
         assertFalse(Files.exists(dir.resolve("a")), "nothing written");
     }
+
+    @Test
+    void theHostLineSaysWhatThisCpuMeansForInt8() {
+        var gate = new dev.vaeforge.runtime.bundle.Manifest.Quantization.Gate(32, 40, 0, 0, -100, 0.01,
+                java.util.Map.of("minPsnr", 35.0), true, false);
+        var calibration = new dev.vaeforge.runtime.bundle.Manifest.Quantization.Calibration(DATA, "f", 32);
+        var now = new dev.vaeforge.runtime.bundle.Manifest.Quantization("int8",
+                "int8 symmetric per output channel, 7-bit range [-63, 63]", "uint8", "minmax", null, calibration,
+                java.util.List.of(), java.util.Map.of(), "id", gate);
+        var old = new dev.vaeforge.runtime.bundle.Manifest.Quantization("int8", "int8 symmetric per output channel",
+                "uint8", "minmax", null, calibration, java.util.List.of(), java.util.Map.of(), "id", gate);
+        var avx2 = dev.vaeforge.runtime.quantize.Int8Host.parse("model name : AMD EPYC\nflags : avx avx2 fma\n");
+        var vnni = dev.vaeforge.runtime.quantize.Int8Host.parse("model name : Xeon\nflags : avx2 avx512_vnni\n");
+
+        String slow = host(now, avx2);
+        assertTrue(slow.contains("AMD EPYC") && slow.contains("no int8 dot-product") && !slow.contains("warning"), slow);
+        String saturating = host(old, avx2);
+        assertTrue(saturating.contains("warning") && saturating.contains("full int8 range"), saturating);
+        String fast = host(old, vnni);
+        assertTrue(fast.contains("has int8 dot products (avx512_vnni)") && !fast.contains("warning"), fast);
+        assertEquals("", host(now, dev.vaeforge.runtime.quantize.Int8Host.parse("")));
+    }
+
+    private static String host(dev.vaeforge.runtime.bundle.Manifest.Quantization q, dev.vaeforge.runtime.quantize.Int8Host h) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        QuantizeOptions.host(new java.io.PrintWriter(w, true), q, h);
+        return w.toString();
+    }
 }
