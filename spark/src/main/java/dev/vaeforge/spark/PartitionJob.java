@@ -3,6 +3,8 @@ package dev.vaeforge.spark;
 import ai.onnxruntime.OrtException;
 import dev.vaeforge.runtime.VaeRuntime;
 import dev.vaeforge.runtime.VaeforgeException;
+import dev.vaeforge.runtime.condition.ConditionKind;
+import dev.vaeforge.runtime.condition.ConditionSpec;
 import dev.vaeforge.runtime.data.ImageShape;
 import dev.vaeforge.runtime.eval.Evaluator;
 import dev.vaeforge.runtime.eval.MetricName;
@@ -29,7 +31,9 @@ import org.apache.spark.sql.RowFactory;
 /**
  * The work of one partition: decode each image with the runtime's rules (the bundle's shape, resize or
  * not), batch the good ones, run them through the executor's shared sessions and emit one row per image;
- * an image that cannot be used becomes a row with its {@code error} and never fails the task.
+ * an image that cannot be used becomes a row with its {@code error} and never fails the task. For a
+ * conditional bundle each image's condition y comes from its row's {@code condition} column (see
+ * {@link ImageSource}); an image without one, or of a class the model does not know, is such a row.
  */
 final class PartitionJob implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
@@ -80,9 +84,12 @@ final class PartitionJob implements MapPartitionsFunction<Row, Row> {
     private void nextBatch(Iterator<Row> input, ExecutorModels.Loaded loaded, ImagePreprocessing prep, FileSystem fs,
                            int columns, ArrayDeque<Row> out) {
         ImageShape shape = loaded.runtime().imageShape();
+        ConditionSpec spec = loaded.runtime().condition().orElse(null);
         int per = shape.size();
         int b = settings.batchSize();
+        int a = spec == null ? 0 : spec.dim();
         float[] x = new float[b * per];
+        float[] y = spec == null ? null : new float[b * a];
         int[] indices = new int[b];
         long[] longIndices = new long[b];
         String[] ids = new String[b];
@@ -95,6 +102,10 @@ final class PartitionJob implements MapPartitionsFunction<Row, Row> {
             try {
                 if (bytes == null) {
                     throw new ImageReadException(id, "no image bytes (null)");
+                }
+                if (spec != null) {
+                    float[] yi = condition(spec, r.isNullAt(3) ? null : r.getList(3), id);
+                    System.arraycopy(yi, 0, y, n * a, a);
                 }
                 float[] chw = prep.apply(ImageDecoder.decode(bytes, id).image(), id);
                 System.arraycopy(chw, 0, x, n * per, per);
@@ -119,11 +130,12 @@ final class PartitionJob implements MapPartitionsFunction<Row, Row> {
             return;
         }
         float[] batch = n == b ? x : Arrays.copyOf(x, n * per);
+        float[] conditions = y == null ? null : n == b ? y : Arrays.copyOf(y, n * a);
         try {
             switch (settings.kind()) {
-                case ENCODE -> encode(loaded.runtime(), batch, n, longIndices, ids, out);
-                case RECONSTRUCT -> reconstruct(loaded.runtime(), batch, n, longIndices, ids, fs, out);
-                case EVALUATE -> evaluate(loaded, batch, n, Arrays.copyOf(indices, n), longIndices, ids, out);
+                case ENCODE -> encode(loaded.runtime(), batch, conditions, n, longIndices, ids, out);
+                case RECONSTRUCT -> reconstruct(loaded.runtime(), batch, conditions, n, longIndices, ids, fs, out);
+                case EVALUATE -> evaluate(loaded, batch, conditions, n, Arrays.copyOf(indices, n), longIndices, ids, out);
             }
         } catch (OrtException e) {
             throw new VaeforgeException(VaeforgeException.Code.IO, "ONNX Runtime failed on a batch starting at "
@@ -131,7 +143,46 @@ final class PartitionJob implements MapPartitionsFunction<Row, Row> {
         }
     }
 
-    private void encode(VaeRuntime rt, float[] x, int n, long[] index, String[] ids, ArrayDeque<Row> out) {
+    /**
+     * y of one image from its condition column: for labels exactly one class the model knows (one-hot),
+     * for attributes the ones it has among the model's (multi-hot; others are ignored, as {@code vaeforge
+     * evaluate} selects a dataset's attributes by the model's names).
+     *
+     * @throws ImageReadException naming the image and what is wrong with its condition
+     */
+    static float[] condition(ConditionSpec spec, List<String> names, String id) throws ImageReadException {
+        float[] y = new float[spec.dim()];
+        if (names == null || names.isEmpty()) {
+            if (spec.kind() == ConditionKind.ATTRIBUTES && names != null) {
+                return y; // an image with none of the attributes
+            }
+            throw new ImageReadException(id, "has no condition; the model is conditioned on " + spec.describe()
+                    + (spec.kind() == ConditionKind.LABELS ? " and needs each image's class (its folder, or the table's"
+                    + " condition column)" : " and needs each image's attributes (the table's condition column)"));
+        }
+        if (spec.kind() == ConditionKind.LABELS) {
+            if (names.size() != 1) {
+                throw new ImageReadException(id, "has " + names.size() + " classes " + names + "; a model conditioned on "
+                        + "labels takes exactly one per image");
+            }
+            int k = spec.names().indexOf(names.get(0));
+            if (k < 0) {
+                throw new ImageReadException(id, "has class '" + names.get(0) + "', which the model does not know; its "
+                        + "classes: " + String.join(", ", spec.names()));
+            }
+            y[k] = 1f;
+            return y;
+        }
+        for (String name : names) {
+            int k = spec.names().indexOf(name);
+            if (k >= 0) {
+                y[k] = 1f;
+            }
+        }
+        return y;
+    }
+
+    private void encode(VaeRuntime rt, float[] x, float[] y, int n, long[] index, String[] ids, ArrayDeque<Row> out) {
         if (rt.hasCodes()) {
             long[] codes = rt.quantize(rt.encodeGrid(x, n), n).indices();
             int per = codes.length / n;
@@ -140,18 +191,18 @@ final class PartitionJob implements MapPartitionsFunction<Row, Row> {
             }
             return;
         }
-        Posterior q = rt.encode(x, null, n);
+        Posterior q = rt.encode(x, y, n);
         int d = q.dim();
         for (int i = 0; i < n; i++) {
             out.add(RowFactory.create(index[i], ids[i], boxed(q.mu(), i * d, d), boxed(q.logvar(), i * d, d), null));
         }
     }
 
-    private void reconstruct(VaeRuntime rt, float[] x, int n, long[] index, String[] ids, FileSystem fs,
+    private void reconstruct(VaeRuntime rt, float[] x, float[] y, int n, long[] index, String[] ids, FileSystem fs,
                              ArrayDeque<Row> out) {
         ImageShape shape = rt.imageShape();
         int per = shape.size();
-        float[] xHat = rt.reconstruct(x, null, n);
+        float[] xHat = rt.reconstruct(x, y, n);
         for (int i = 0; i < n; i++) {
             try {
                 byte[] png = PngWriter.encode(FloatImage.of(shape, Arrays.copyOfRange(xHat, i * per, (i + 1) * per)));
@@ -172,9 +223,9 @@ final class PartitionJob implements MapPartitionsFunction<Row, Row> {
         }
     }
 
-    private void evaluate(ExecutorModels.Loaded loaded, float[] x, int n, int[] indices, long[] index, String[] ids,
-                          ArrayDeque<Row> out) throws OrtException {
-        Evaluator.BatchValues v = loaded.evaluator().reconstructionValues(x, null, n, indices, loaded.quality());
+    private void evaluate(ExecutorModels.Loaded loaded, float[] x, float[] y, int n, int[] indices, long[] index,
+                          String[] ids, ArrayDeque<Row> out) throws OrtException {
+        Evaluator.BatchValues v = loaded.evaluator().reconstructionValues(x, y, n, indices, loaded.quality());
         Posterior post = v.posterior();
         long[] codes = v.codes();
         boolean latentColumn = loaded.runtime().hasGaussianLatent() || loaded.runtime().hasCodes();

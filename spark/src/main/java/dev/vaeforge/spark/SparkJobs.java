@@ -77,11 +77,6 @@ public final class SparkJobs {
             throw io("cannot check " + out, e);
         }
         try (VaeRuntime rt = VaeRuntime.open(java.nio.file.Path.of(bundle), Device.CPU, settings.batchSize())) {
-            if (rt.condition().isPresent()) {
-                throw new VaeforgeException(VaeforgeException.Code.UNSUPPORTED, bundle + " is conditioned on "
-                        + rt.condition().get().describe() + "; the Spark jobs do not read conditions yet (use "
-                        + "'vaeforge evaluate' / 'encode' / 'reconstruct' on one machine)");
-            }
             if (rt.manifest().latent().hierarchical()) {
                 throw new VaeforgeException(VaeforgeException.Code.UNSUPPORTED, bundle + " has a latent of "
                         + rt.manifest().latent().levels().size() + " levels; the Spark jobs run single-level latents "
@@ -116,7 +111,7 @@ public final class SparkJobs {
                                     boolean overwrite, long t0, Integer repartition) {
         Path table = new Path(staging, settings.kind().table());
         String imagesDir = settings.pngFiles() ? new Path(staging, "images").toString() : null;
-        Dataset<Row> images = source.load(spark);
+        Dataset<Row> images = source.load(spark, rt.condition().isPresent());
         if (repartition != null) {
             if (repartition < 1) {
                 throw VaeforgeException.badParameter("partitions must be >= 1, got " + repartition, "partitions");

@@ -32,7 +32,9 @@ public final class SparkMain implements Callable<Integer> {
     String bundle;
 
     @Option(names = "--data", required = true, paramLabel = "SPEC|PATH", description = "folder:DIR, "
-            + "parquet:PATH[,image=COL][,id=COL][,index=COL], or paths and globs of image files (repeat --data).")
+            + "parquet:PATH[,image=COL][,id=COL][,index=COL][,condition=COL], or paths and globs of image files (repeat "
+            + "--data). A conditional bundle takes each file's class from its folder (DIR/<class>/...) and a table's "
+            + "from condition=COL (the class, or an array of the attributes each image has).")
     List<String> data = new ArrayList<>();
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (any Hadoop file system).")

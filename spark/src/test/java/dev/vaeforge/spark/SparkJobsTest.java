@@ -133,6 +133,101 @@ class SparkJobsTest {
         }
     }
 
+    @Test
+    void aConditionalBundleTakesEachImagesClassFromItsFolderAsVaeforgeEvaluateDoes() throws Exception {
+        Path cvae = tmp.resolve("cvae");
+        SparkTestBundles.writeConditional(cvae, "labels", List.of("a", "b"));
+        EvaluationResult single;
+        try (VaeRuntime rt = VaeRuntime.open(cvae, Device.CPU)) {
+            EvalSettings s = new EvalSettings(null, 5, EnumSet.allOf(MetricName.class), 0, 3, 16, 0);
+            Evaluator ev = new Evaluator(rt, s, null, Device.CPU, EvalListener.NONE);
+            FolderDataset data = FolderDataset.open(images, DatasetOptions.defaults().withShape(SHAPE).withCache(false)
+                    .withFolderLabels(true));
+            try (EvalOutputs out = EvalOutputs.create(tmp.resolve("single-cvae"), false, ev.settings().metrics())) {
+                single = ev.evaluate(data, new EvaluationResult.DatasetRef("folder:" + images, null, data.description(),
+                        data.fingerprint(), data.size()), cvae, out);
+            }
+        }
+        SparkJobs.Result r = SparkJobs.run(spark, cvae.toString(), true, ImageSource.folder(images.toString()),
+                evaluateSettings(), tmp.resolve("spark-cvae").toString(), false, 3);
+        assertEquals(IMAGES, r.report().images());
+        for (String m : single.reconstruction().keySet()) {
+            RunningStats.Summary a = single.reconstruction().get(m);
+            RunningStats.Summary b = r.evaluation().reconstruction().get(m);
+            assertEquals(a.count(), b.count(), m);
+            close(a.mean(), b.mean(), m + " mean");
+            close(a.std(), b.std(), m + " std");
+        }
+        // encode and reconstruct take y too: the latents of "a/img-0.png" with y = (1, 0), not (0, 1)
+        Path enc = tmp.resolve("enc-cvae");
+        SparkJobs.run(spark, cvae.toString(), true, ImageSource.folder(images.toString()), JobSettings.of(JobKind.ENCODE),
+                enc.toString(), false);
+        Map<String, Row> latents = byId(SparkSessionHolder.read(enc.resolve(JobKind.ENCODE.table())).collectAsList());
+        try (VaeRuntime rt = VaeRuntime.open(cvae, Device.CPU)) {
+            float[] x = ImageDecoder.read(images.resolve("a/img-0.png")).image().data();
+            Posterior right = rt.encode(x, new float[] {1, 0}, 1);
+            Posterior wrong = rt.encode(x, new float[] {0, 1}, 1);
+            List<Float> mu = latents.get("a/img-0.png").getList(latents.get("a/img-0.png").fieldIndex("mu"));
+            for (int d = 0; d < SparkTestBundles.D; d++) {
+                assertEquals(right.mu()[d], mu.get(d), 1e-6f);
+            }
+            assertTrue(Math.abs(right.mu()[0] - wrong.mu()[0]) > 1e-4, "y changes the latent");
+        }
+
+        // an image of a class the model does not know, or in no class folder, is a bad file naming it
+        Path mixed = tmp.resolve("mixed");
+        Files.createDirectories(mixed.resolve("a"));
+        Files.createDirectories(mixed.resolve("c"));
+        PngWriter.write(Shapes.render(Shapes.sampleFactors(4, 1), SparkTestBundles.H, false), SHAPE,
+                mixed.resolve("a/ok.png"));
+        PngWriter.write(Shapes.render(Shapes.sampleFactors(4, 2), SparkTestBundles.H, false), SHAPE,
+                mixed.resolve("c/unknown.png"));
+        PngWriter.write(Shapes.render(Shapes.sampleFactors(4, 3), SparkTestBundles.H, false), SHAPE,
+                mixed.resolve("loose.png"));
+        Path mixedOut = tmp.resolve("mixed-out");
+        SparkJobs.Result m = SparkJobs.run(spark, cvae.toString(), true, ImageSource.folder(mixed.toString()),
+                evaluateSettings().withSkipBad(true), mixedOut.toString(), false);
+        assertEquals(1, m.report().images());
+        assertEquals(2, m.report().badFiles());
+        String listed = Files.readString(mixedOut.resolve(SparkJobs.BAD_FILES));
+        assertTrue(listed.contains("c/unknown.png") && listed.contains("class 'c', which the model does not know"), listed);
+        assertTrue(listed.contains("loose.png") && listed.contains("has no condition"), listed);
+    }
+
+    @Test
+    void aConditionalBundleReadsATablesConditionColumn() throws Exception {
+        Path cvae = tmp.resolve("cvae-attr");
+        SparkTestBundles.writeConditional(cvae, "attributes", List.of("round", "big"));
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            rows.add(RowFactory.create("n" + i, Files.readAllBytes(images.resolve((i % 3 == 0 ? "a" : "b") + "/img-" + i
+                    + ".png")), i % 2 == 0 ? List.of("big", "striped") : List.of()));
+        }
+        StructType schema = new StructType().add("name", DataTypes.StringType).add("bytes", DataTypes.BinaryType)
+                .add("attrs", DataTypes.createArrayType(DataTypes.StringType));
+        Path table = tmp.resolve("cond.parquet");
+        spark.createDataFrame(rows, schema).write().parquet(table.toString());
+        Path out = tmp.resolve("cond-enc");
+        SparkJobs.run(spark, cvae.toString(), true, ImageSource.parse(List.of("parquet:" + table
+                + ",image=bytes,id=name,condition=attrs")), JobSettings.of(JobKind.ENCODE), out.toString(), false);
+        Map<String, Row> latents = byId(SparkSessionHolder.read(out.resolve(JobKind.ENCODE.table())).collectAsList());
+        try (VaeRuntime rt = VaeRuntime.open(cvae, Device.CPU)) {
+            for (int i : new int[] {0, 1}) {
+                float[] x = ImageDecoder.read(images.resolve((i % 3 == 0 ? "a" : "b") + "/img-" + i + ".png")).image().data();
+                // "striped" is not the model's: ignored; "big" is its second attribute
+                Posterior q = rt.encode(x, i == 0 ? new float[] {0, 1} : new float[] {0, 0}, 1);
+                List<Float> mu = latents.get("n" + i).getList(latents.get("n" + i).fieldIndex("mu"));
+                for (int d = 0; d < SparkTestBundles.D; d++) {
+                    assertEquals(q.mu()[d], mu.get(d), 1e-6f, "n" + i);
+                }
+            }
+        }
+        VaeforgeException e = assertThrows(VaeforgeException.class, () -> SparkJobs.run(spark, cvae.toString(), true,
+                ImageSource.parse(List.of("parquet:" + table + ",image=bytes")), JobSettings.of(JobKind.ENCODE),
+                tmp.resolve("cond-none").toString(), false));
+        assertTrue(e.getMessage().contains("condition=COLUMN"), e.getMessage());
+    }
+
     private static void close(double a, double b, String what) {
         assertEquals(a, b, 1e-6 * Math.abs(a) + 1e-12, what + ": vaeforge evaluate " + a + ", spark " + b);
     }
