@@ -153,7 +153,7 @@ final class DemoCommand implements Callable<Integer> {
                 mean += v / n;
             }
             return String.format(Locale.ROOT, "%.4f (mean of %d images, %s)", mean, n,
-                    lp instanceof LpipsAdapter a ? a.summary() : lp.description());
+                    lp instanceof dev.vaeforge.runtime.metrics.lpips.LpipsDistance a ? a.summary() : lp.description());
         }
     }
 

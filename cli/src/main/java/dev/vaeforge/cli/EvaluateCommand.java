@@ -117,7 +117,7 @@ final class EvaluateCommand extends BundleCommand {
         List<EvaluationResult> results = new ArrayList<>();
         List<Path> targets = new ArrayList<>();
         try (Lpips lp = settings.has(MetricName.LPIPS) ? lpips.open(dev) : null) {
-            if (lp instanceof LpipsAdapter a) {
+            if (lp instanceof dev.vaeforge.runtime.metrics.lpips.LpipsDistance a) {
                 o.printf("LPIPS: %s%n", a.summary());
             }
             for (Path bundle : bundles) {

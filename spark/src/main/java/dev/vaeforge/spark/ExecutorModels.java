@@ -6,7 +6,9 @@ import dev.vaeforge.runtime.bundle.GoldenVerifier;
 import dev.vaeforge.runtime.eval.EvalListener;
 import dev.vaeforge.runtime.eval.EvalSettings;
 import dev.vaeforge.runtime.eval.Evaluator;
+import dev.vaeforge.runtime.eval.Lpips;
 import dev.vaeforge.runtime.metrics.ImageQualityMetrics;
+import dev.vaeforge.runtime.metrics.lpips.LpipsDistance;
 import dev.vaeforge.runtime.session.Device;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,7 +21,7 @@ import java.util.Map;
  */
 final class ExecutorModels {
     /** What the tasks of one JVM share. Thread-safe: ONNX Runtime sessions accept concurrent runs. */
-    record Loaded(VaeRuntime runtime, Evaluator evaluator, ImageQualityMetrics quality, String golden) {
+    record Loaded(VaeRuntime runtime, Evaluator evaluator, ImageQualityMetrics quality, String golden, Lpips lpips) {
     }
 
     private static final Map<String, Object> OPEN = new LinkedHashMap<>();
@@ -32,7 +34,7 @@ final class ExecutorModels {
 
     static Loaded get(BundleLocation bundle, JobSettings settings) {
         String key = bundle + "|" + settings.kind() + "|" + settings.metrics() + "|" + settings.seed() + "|"
-                + settings.nllSamples();
+                + settings.nllSamples() + "|" + settings.lpipsModel();
         synchronized (OPEN) {
             Object o = OPEN.get(key);
             if (o == null) {
@@ -79,23 +81,51 @@ final class ExecutorModels {
             }
             Evaluator ev = null;
             ImageQualityMetrics quality = null;
+            Lpips lpips = null;
             if (settings.kind() == JobKind.EVALUATE) {
-                ev = new Evaluator(rt, evalSettings(settings), null, Device.CPU, EvalListener.NONE);
-                quality = ev.openQualityMetrics();
+                lpips = openLpips(settings, bundle.shipped());
+                try {
+                    ev = new Evaluator(rt, evalSettings(settings), lpips, Device.CPU, EvalListener.NONE);
+                    quality = ev.openQualityMetrics();
+                } catch (RuntimeException e) {
+                    if (lpips != null) {
+                        lpips.close();
+                    }
+                    throw e;
+                }
             }
-            return new Loaded(rt, ev, quality, golden);
+            return new Loaded(rt, ev, quality, golden, lpips);
         } catch (RuntimeException e) {
             rt.close();
             throw e;
         }
     }
 
-    /** The evaluator's settings: no generation and no surgery here (decision 0017), LPIPS never. */
+    /**
+     * The job's LPIPS graph on this JVM (shipped with the job, or at the driver's path with a shared bundle),
+     * or null without one or when LPIPS is not among the metrics.
+     */
+    static Lpips openLpips(JobSettings settings, boolean shipped) {
+        return openLpips(settings, shipped, false);
+    }
+
+    /** @param onDriver open the driver's file even where the executors receive a shipped copy */
+    static Lpips openLpips(JobSettings settings, boolean shipped, boolean onDriver) {
+        if (settings.lpipsModel() == null || !settings.metrics().contains(dev.vaeforge.runtime.eval.MetricName.LPIPS)) {
+            return null;
+        }
+        java.nio.file.Path file = new BundleLocation(settings.lpipsModel(), shipped && !onDriver).local();
+        return LpipsDistance.open(file, Device.CPU, shipped ? "shipped with the Spark job" : "--lpips-model (shared path)");
+    }
+
+    /** The evaluator's settings: no generation and no surgery here (decision 0017), LPIPS only with a graph. */
     static EvalSettings evalSettings(JobSettings s) {
         java.util.EnumSet<dev.vaeforge.runtime.eval.MetricName> m = java.util.EnumSet.noneOf(
                 dev.vaeforge.runtime.eval.MetricName.class);
         m.addAll(s.metrics());
-        m.remove(dev.vaeforge.runtime.eval.MetricName.LPIPS);
+        if (s.lpipsModel() == null) {
+            m.remove(dev.vaeforge.runtime.eval.MetricName.LPIPS);
+        }
         return new EvalSettings(null, s.batchSize(), m, 0, s.seed(), s.nllSamples(), 0);
     }
 
@@ -109,6 +139,9 @@ final class ExecutorModels {
                         }
                     } catch (ai.onnxruntime.OrtException e) {
                         // the JVM is exiting; ONNX Runtime's memory goes with it
+                    }
+                    if (l.lpips() != null) {
+                        l.lpips().close();
                     }
                     l.runtime().close();
                 }

@@ -20,9 +20,12 @@ import java.util.Set;
  * @param pngFiles    reconstruct: write PNG files under OUT/images/ instead of a PNG bytes column
  * @param threads     ONNX Runtime intra-op threads per session (the executor's tasks share one session set)
  * @param verifyGolden rerun the bundle's golden tensors once per executor before its first image
+ * @param lpipsModel  evaluate: the driver's path of an LPIPS graph, shipped with the bundle (or at the same
+ *                    path on every executor with a shared bundle); null: LPIPS not computed
  */
 public record JobSettings(JobKind kind, int batchSize, boolean resize, boolean skipBad, Set<MetricName> metrics,
-                          long seed, int nllSamples, boolean pngFiles, int threads, boolean verifyGolden)
+                          long seed, int nllSamples, boolean pngFiles, int threads, boolean verifyGolden,
+                          String lpipsModel)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -36,6 +39,9 @@ public record JobSettings(JobKind kind, int batchSize, boolean resize, boolean s
         if (threads < 1) {
             throw VaeforgeException.badParameter("threads must be >= 1, got " + threads, "threads");
         }
+        if (lpipsModel != null && kind != JobKind.EVALUATE) {
+            throw VaeforgeException.badParameter("lpips-model applies to evaluate only", "lpips-model");
+        }
         if (pngFiles && kind != JobKind.RECONSTRUCT) {
             throw VaeforgeException.badParameter("png-files applies to reconstruct only", "png-files");
         }
@@ -44,42 +50,56 @@ public record JobSettings(JobKind kind, int batchSize, boolean resize, boolean s
 
     /** Defaults of the CLI: batch 64, no resize, bad files an error, every metric, seed 1, one thread. */
     public static JobSettings of(JobKind kind) {
-        return new JobSettings(kind, 64, false, false, EnumSet.allOf(MetricName.class), 1, 0, false, 1, true);
+        return new JobSettings(kind, 64, false, false, EnumSet.allOf(MetricName.class), 1, 0, false, 1, true, null);
     }
 
     public JobSettings withBatchSize(int b) {
-        return new JobSettings(kind, b, resize, skipBad, metrics, seed, nllSamples, pngFiles, threads, verifyGolden);
+        return new JobSettings(kind, b, resize, skipBad, metrics, seed, nllSamples, pngFiles, threads, verifyGolden,
+                lpipsModel);
     }
 
     public JobSettings withResize(boolean r) {
-        return new JobSettings(kind, batchSize, r, skipBad, metrics, seed, nllSamples, pngFiles, threads, verifyGolden);
+        return new JobSettings(kind, batchSize, r, skipBad, metrics, seed, nllSamples, pngFiles, threads, verifyGolden,
+                lpipsModel);
     }
 
     public JobSettings withSkipBad(boolean s) {
-        return new JobSettings(kind, batchSize, resize, s, metrics, seed, nllSamples, pngFiles, threads, verifyGolden);
+        return new JobSettings(kind, batchSize, resize, s, metrics, seed, nllSamples, pngFiles, threads, verifyGolden,
+                lpipsModel);
     }
 
     public JobSettings withMetrics(Set<MetricName> m) {
-        return new JobSettings(kind, batchSize, resize, skipBad, m, seed, nllSamples, pngFiles, threads, verifyGolden);
+        return new JobSettings(kind, batchSize, resize, skipBad, m, seed, nllSamples, pngFiles, threads, verifyGolden,
+                lpipsModel);
     }
 
     public JobSettings withSeed(long s) {
-        return new JobSettings(kind, batchSize, resize, skipBad, metrics, s, nllSamples, pngFiles, threads, verifyGolden);
+        return new JobSettings(kind, batchSize, resize, skipBad, metrics, s, nllSamples, pngFiles, threads, verifyGolden,
+                lpipsModel);
     }
 
     public JobSettings withNllSamples(int s) {
-        return new JobSettings(kind, batchSize, resize, skipBad, metrics, seed, s, pngFiles, threads, verifyGolden);
+        return new JobSettings(kind, batchSize, resize, skipBad, metrics, seed, s, pngFiles, threads, verifyGolden,
+                lpipsModel);
     }
 
     public JobSettings withPngFiles(boolean f) {
-        return new JobSettings(kind, batchSize, resize, skipBad, metrics, seed, nllSamples, f, threads, verifyGolden);
+        return new JobSettings(kind, batchSize, resize, skipBad, metrics, seed, nllSamples, f, threads, verifyGolden,
+                lpipsModel);
     }
 
     public JobSettings withThreads(int t) {
-        return new JobSettings(kind, batchSize, resize, skipBad, metrics, seed, nllSamples, pngFiles, t, verifyGolden);
+        return new JobSettings(kind, batchSize, resize, skipBad, metrics, seed, nllSamples, pngFiles, t, verifyGolden,
+                lpipsModel);
     }
 
     public JobSettings withVerifyGolden(boolean v) {
-        return new JobSettings(kind, batchSize, resize, skipBad, metrics, seed, nllSamples, pngFiles, threads, v);
+        return new JobSettings(kind, batchSize, resize, skipBad, metrics, seed, nllSamples, pngFiles, threads, v,
+                lpipsModel);
+    }
+
+    public JobSettings withLpipsModel(String path) {
+        return new JobSettings(kind, batchSize, resize, skipBad, metrics, seed, nllSamples, pngFiles, threads, verifyGolden,
+                path);
     }
 }

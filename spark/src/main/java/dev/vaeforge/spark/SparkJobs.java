@@ -76,20 +76,27 @@ public final class SparkJobs {
         } catch (IOException e) {
             throw io("cannot check " + out, e);
         }
+        dev.vaeforge.runtime.eval.Lpips driverLpips = null;
         try (VaeRuntime rt = VaeRuntime.open(java.nio.file.Path.of(bundle), Device.CPU, settings.batchSize())) {
             if (rt.manifest().latent().hierarchical()) {
                 throw new VaeforgeException(VaeforgeException.Code.UNSUPPORTED, bundle + " has a latent of "
                         + rt.manifest().latent().levels().size() + " levels; the Spark jobs run single-level latents "
                         + "only (use 'vaeforge evaluate' / 'encode' / 'reconstruct' on one machine)");
             }
+            // the driver opens the LPIPS graph too: a wrong file fails before the job, and metrics.json names it
+            driverLpips = settings.kind() == JobKind.EVALUATE ? ExecutorModels.openLpips(settings, ship, true) : null;
             Evaluator ev = settings.kind() == JobKind.EVALUATE
-                    ? new Evaluator(rt, ExecutorModels.evalSettings(settings), null, Device.CPU, EvalListener.NONE) : null;
+                    ? new Evaluator(rt, ExecutorModels.evalSettings(settings), driverLpips, Device.CPU, EvalListener.NONE)
+                    : null;
             List<MetricName> metrics = ev == null ? List.of() : new ArrayList<>(ev.settings().metrics());
             boolean gaussian = rt.hasGaussianLatent();
             boolean codes = !gaussian && rt.hasCodes();
             StructType schema = OutputSchema.of(settings.kind(), gaussian, codes, metrics, settings.pngFiles());
             if (ship) {
                 spark.sparkContext().addFile(bundle, new java.io.File(bundle).isDirectory());
+                if (driverLpips != null) {
+                    spark.sparkContext().addFile(settings.lpipsModel());
+                }
             }
             Path staging = new Path(target.getParent(), "." + target.getName() + ".staging-" + UUID.randomUUID());
             try {
@@ -101,6 +108,10 @@ public final class SparkJobs {
                 } catch (IOException e) {
                     // best effort; the staging directory is hidden and never mistaken for a result
                 }
+            }
+        } finally {
+            if (driverLpips != null) {
+                driverLpips.close();
             }
         }
     }
@@ -191,9 +202,9 @@ public final class SparkJobs {
             }
         }
         Map<String, String> notComputed = new LinkedHashMap<>(ev.notComputed());
-        notComputed.remove("lpips");
-        if (settings.metrics().contains(MetricName.LPIPS)) {
-            notComputed.put("lpips", "the Spark job does not ship an LPIPS graph; run 'vaeforge evaluate' for LPIPS");
+        if (settings.metrics().contains(MetricName.LPIPS) && settings.lpipsModel() == null) {
+            notComputed.put("lpips", "no LPIPS graph given: pass --lpips-model FILE (shipped with the job; see"
+                    + " docs/EVALUATION.md)");
         }
         notComputed.put("generation", "prior samples do not depend on the data: the Spark job evaluates the images "
                 + "only; run 'vaeforge evaluate --samples N' on one machine for the generation metrics");

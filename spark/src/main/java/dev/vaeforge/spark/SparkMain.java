@@ -69,6 +69,11 @@ public final class SparkMain implements Callable<Integer> {
             + "per image for the NLL (0 = off). Default: ${DEFAULT-VALUE}.")
     int nllSamples;
 
+    @Option(names = "--lpips-model", paramLabel = "FILE", description = "evaluate: an LPIPS ONNX graph (as 'vaeforge "
+            + "evaluate --lpips-model'), shipped with the job (with --shared-bundle: read at this path on every executor). "
+            + "Without it LPIPS is not computed.")
+    String lpipsModel;
+
     @Option(names = "--png-files", description = "reconstruct: write PNG files under OUT/images/ instead of a PNG column.")
     boolean pngFiles;
 
@@ -133,7 +138,8 @@ public final class SparkMain implements Callable<Integer> {
                     + kind + "'", "kind");
         }
         JobSettings settings = JobSettings.of(k).withBatchSize(batchSize).withResize(resize).withSkipBad(skipBad)
-                .withSeed(seed).withNllSamples(nllSamples).withPngFiles(pngFiles).withVerifyGolden(!noGolden);
+                .withSeed(seed).withNllSamples(nllSamples).withPngFiles(pngFiles).withVerifyGolden(!noGolden)
+                .withLpipsModel(lpipsModel == null ? null : java.nio.file.Path.of(lpipsModel).toAbsolutePath().toString());
         if (k == JobKind.EVALUATE) {
             settings = settings.withMetrics(MetricName.parseList(metrics, "metrics"));
         }

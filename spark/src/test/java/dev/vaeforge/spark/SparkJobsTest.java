@@ -228,6 +228,49 @@ class SparkJobsTest {
         assertTrue(e.getMessage().contains("condition=COLUMN"), e.getMessage());
     }
 
+    @Test
+    void evaluateComputesLpipsWithAShippedGraphAsVaeforgeEvaluateDoes() throws Exception {
+        String shared = System.getProperty("vaeforge.shared");
+        Path graph = (shared == null ? Path.of("..", "shared") : Path.of(shared)).resolve("lpips")
+                .resolve("lpips_alex_v0.1.onnx");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(graph), "skipped: no LPIPS graph at "
+                + graph.toAbsolutePath().normalize() + " (../shared/lpips beside the repository)");
+        int size = 32; // LPIPS-alex needs at least 31x31
+        ImageShape shape = new ImageShape(1, size, size);
+        Path big = tmp.resolve("bundle32");
+        SparkTestBundles.write(big, size, size);
+        Path dir = tmp.resolve("images32");
+        for (int i = 0; i < 8; i++) {
+            PngWriter.write(Shapes.render(Shapes.sampleFactors(7, i), size, false), shape, dir.resolve("img-" + i + ".png"));
+        }
+        EvaluationResult single;
+        try (VaeRuntime rt = VaeRuntime.open(big, Device.CPU);
+             dev.vaeforge.runtime.metrics.lpips.LpipsDistance lp = dev.vaeforge.runtime.metrics.lpips.LpipsDistance.open(
+                     graph, Device.CPU, "test")) {
+            EvalSettings s = new EvalSettings(null, 5, EnumSet.allOf(MetricName.class), 0, 3, 0, 0);
+            Evaluator ev = new Evaluator(rt, s, lp, Device.CPU, EvalListener.NONE);
+            FolderDataset data = FolderDataset.open(dir, DatasetOptions.defaults().withShape(shape).withCache(false));
+            try (EvalOutputs out = EvalOutputs.create(tmp.resolve("single-lpips"), false, ev.settings().metrics())) {
+                single = ev.evaluate(data, new EvaluationResult.DatasetRef("folder:" + dir, null, data.description(),
+                        data.fingerprint(), data.size()), big, out);
+            }
+        }
+        Path out = tmp.resolve("spark-lpips");
+        SparkJobs.Result r = SparkJobs.run(spark, big.toString(), true, ImageSource.folder(dir.toString()),
+                JobSettings.of(JobKind.EVALUATE).withBatchSize(3).withSeed(3).withLpipsModel(graph.toAbsolutePath()
+                        .toString()), out.toString(), false, 2);
+        RunningStats.Summary a = single.reconstruction().get("lpips");
+        RunningStats.Summary b = r.evaluation().reconstruction().get("lpips");
+        assertNotNull(a, single.notComputed().toString());
+        assertNotNull(b, r.evaluation().notComputed().toString());
+        assertEquals(8, b.count());
+        close(a.mean(), b.mean(), "lpips mean");
+        close(a.std(), b.std(), "lpips std");
+        assertFalse(r.evaluation().notComputed().containsKey("lpips"), r.evaluation().notComputed().toString());
+        assertEquals("shipped with the Spark job", r.evaluation().settings().lpips().source());
+        assertEquals(8, SparkSessionHolder.read(out.resolve(JobKind.EVALUATE.table())).where("lpips is not null").count());
+    }
+
     private static void close(double a, double b, String what) {
         assertEquals(a, b, 1e-6 * Math.abs(a) + 1e-12, what + ": vaeforge evaluate " + a + ", spark " + b);
     }

@@ -29,10 +29,15 @@ final class SparkTestBundles {
     }
 
     static Manifest write(Path dir) {
+        return write(dir, H, W);
+    }
+
+    /** The same bundle for gray {@code h x w} images. */
+    static Manifest write(Path dir, int height, int width) {
         Random r = new Random(5);
-        int p = C * H * W;
+        int p = C * height * width;
         GraphBuilder e = new GraphBuilder("encoder");
-        String x = e.input("x", DType.FLOAT, -1, C, H, W);
+        String x = e.input("x", DType.FLOAT, -1, C, height, width);
         String flat = e.op("Flatten").in(x).attr("axis", 1L).out("flat");
         String mu = e.op("Gemm").in(flat, e.initializer("wmu", noise(r, D * p, 0.1), D, p)).attr("transB", 1L).out("mu");
         String lv = e.op("Gemm").in(flat, e.initializer("wlv", noise(r, D * p, 0.02), D, p)).attr("transB", 1L).out("lv");
@@ -43,23 +48,23 @@ final class SparkTestBundles {
         String z = d.input("z", DType.FLOAT, -1, D);
         String h = d.op("Gemm").in(z, d.initializer("w", noise(r, p * D, 1), p, D)).attr("transB", 1L).out("h");
         String s = d.op("Sigmoid").in(h).out("s");
-        String img = d.op("Reshape").in(s, d.ints("shape", -1, C, H, W)).out("img");
-        d.output("x_hat", img, DType.FLOAT, -1, C, H, W);
+        String img = d.op("Reshape").in(s, d.ints("shape", -1, C, height, width)).out("img");
+        d.output("x_hat", img, DType.FLOAT, -1, C, height, width);
 
         Map<GraphRole, byte[]> graphs = new EnumMap<>(GraphRole.class);
         graphs.put(GraphRole.ENCODER, e.build(Map.of()).toByteArray());
         graphs.put(GraphRole.DECODER, d.build(Map.of()).toByteArray());
         Map<String, Manifest.Graph> specs = Map.of(
                 "encoder", new Manifest.Graph(null, null,
-                        List.of(new TensorSpec("x", "float32", new long[] {-1, C, H, W}, TensorRole.IMAGE)),
+                        List.of(new TensorSpec("x", "float32", new long[] {-1, C, height, width}, TensorRole.IMAGE)),
                         List.of(new TensorSpec("mu", "float32", new long[] {-1, D}, TensorRole.LATENT_MEAN),
                                 new TensorSpec("logvar", "float32", new long[] {-1, D}, TensorRole.LATENT_LOGVAR))),
                 "decoder", new Manifest.Graph(null, null,
                         List.of(new TensorSpec("z", "float32", new long[] {-1, D}, TensorRole.LATENT)),
-                        List.of(new TensorSpec("x_hat", "float32", new long[] {-1, C, H, W}, TensorRole.RECONSTRUCTION,
+                        List.of(new TensorSpec("x_hat", "float32", new long[] {-1, C, height, width}, TensorRole.RECONSTRUCTION,
                                 TensorRole.VALUES_PROBABILITIES))));
         Manifest m = new Manifest(BundleFormat.FORMAT, BundleFormat.VERSION, "spark-tiny", "2026-01-01T00:00:00Z", "vae",
-                new Manifest.Image(C, H, W, new double[] {0, 1}), new Manifest.Likelihood("bernoulli", null),
+                new Manifest.Image(C, height, width, new double[] {0, 1}), new Manifest.Likelihood("bernoulli", null),
                 Manifest.Latent.gaussian(D), null, new Manifest.Prior("standard-normal"), GraphBuilder.OPSET, specs,
                 new Manifest.Parity(1e-4, 8, 1, Map.of("encoder", 0.0, "decoder", 0.0)), null);
         GoldenRecorder.Recorded golden = GoldenRecorder.record(m, graphs, GoldenRecorder.DEFAULT_SEED);
