@@ -83,7 +83,7 @@ final class ExecutorModels {
             ImageQualityMetrics quality = null;
             Lpips lpips = null;
             if (settings.kind() == JobKind.EVALUATE) {
-                lpips = openLpips(settings, bundle.shipped());
+                lpips = openLpips(settings, bundle.shipped(), false);
                 try {
                     ev = new Evaluator(rt, evalSettings(settings), lpips, Device.CPU, EvalListener.NONE);
                     quality = ev.openQualityMetrics();
@@ -104,12 +104,10 @@ final class ExecutorModels {
     /**
      * The job's LPIPS graph on this JVM (shipped with the job, or at the driver's path with a shared bundle),
      * or null without one or when LPIPS is not among the metrics.
+     *
+     * @param shipped  whether the job ships the graph (else every JVM reads it at the driver's path)
+     * @param onDriver open the driver's own file even where the executors receive a shipped copy
      */
-    static Lpips openLpips(JobSettings settings, boolean shipped) {
-        return openLpips(settings, shipped, false);
-    }
-
-    /** @param onDriver open the driver's file even where the executors receive a shipped copy */
     static Lpips openLpips(JobSettings settings, boolean shipped, boolean onDriver) {
         if (settings.lpipsModel() == null || !settings.metrics().contains(dev.vaeforge.runtime.eval.MetricName.LPIPS)) {
             return null;
